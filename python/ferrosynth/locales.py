@@ -28,9 +28,11 @@ How a pool is filled, per locale, in the order the locales were given:
    ``last_names`` and their gendered variants, ``countries``, ``free_email_domains``, ``tlds``,
    ``jobs``).
 2. Composed values (companies, cities, street names), and any pool still below its target size
-   (200 for names, 500 for words and composed values, 50 otherwise), are drawn from the fresh,
-   seeded instance, at most ``4 * target`` draws. A locale that simply has fewer values (en_US has
-   three free e-mail domains) keeps what it has.
+   (200 for names, 500 for composed values, 50 otherwise), are drawn from the fresh, seeded
+   instance, at most ``4 * target`` draws per locale. Before drawing, the string lists of that
+   private instance are sorted, because some Faker data is built from a set and its order would
+   otherwise follow ``PYTHONHASHSEED``. A locale that simply has fewer values (en_US has three
+   free e-mail domains, vi_VN ten family names) keeps what it has.
 
 Fallback chain. For every provider except lorem we take whatever Faker itself resolved for the
 locale: Faker falls back straight to its default ``en_US`` provider when a locale lacks one
@@ -173,9 +175,17 @@ def build_pools(locales: Sequence[str]) -> dict[str, tuple[str, ...]]:
     # Draw from each locale's own generator: the proxy's factory selection is random too, and
     # per-locale draws keep the result independent of how Faker picks between locales.
     factories: list[Any] = list(fresh.factories)
-
+    read = {name: [_read(f, source) for f in factories] for name, source in _SOURCES.items()}
+    for factory in factories:
+        _stabilise_order(factory)
     pools = {
-        name: tuple(_dedup(value for factory in factories for value in _collect(factory, source)))
+        name: tuple(
+            _dedup(
+                value
+                for factory, values in zip(factories, read[name], strict=True)
+                for value in _top_up(factory, source, values)
+            )
+        )
         for name, source in _SOURCES.items()
     }
     pools["words"] = tuple(_dedup(word for locale in locales for word in _lorem_words(locale)))
@@ -217,17 +227,21 @@ def _shipped(locale: str) -> LocalePools:
     )
 
 
-def _collect(factory: Any, source: _Source) -> list[str]:
-    """One locale's values for ``source``: its provider data, then seeded draws up to target."""
+def _read(factory: Any, source: _Source) -> list[str]:
+    """One locale's provider data for ``source``, in Faker's order."""
     provider = factory.provider(f"faker.providers.{source.provider}")
-    values: list[str] = []
-    if provider is not None:
-        attributes = (getattr(provider, attribute, ()) for attribute in source.attributes)
-        values = _dedup(value for data in attributes for value in _strings(data))
+    if provider is None:
+        return []
+    attributes = (getattr(provider, attribute, ()) for attribute in source.attributes)
+    return _dedup(value for data in attributes for value in _strings(data))
+
+
+def _top_up(factory: Any, source: _Source, values: list[str]) -> list[str]:
+    """``values`` plus new seeded draws until the locale has contributed ``source.target``."""
     draw = getattr(factory, source.method, None)
     if draw is None:
         return values
-    seen = set(values)
+    values, seen = list(values), set(values)
     for _ in range(_DRAW_FACTOR * source.target):
         if len(values) >= source.target:
             break
@@ -236,6 +250,25 @@ def _collect(factory: Any, source: _Source) -> list[str]:
             seen.add(value)
             values.append(value)
     return values
+
+
+def _stabilise_order(factory: Any) -> None:
+    """Sort the string lists of this (private) instance's providers, before drawing from it.
+
+    Some Faker data is built from a set (it_IT's ``cities``), so its order, and with it what a
+    seeded ``random_element`` returns, changes with ``PYTHONHASHSEED``. Sorting on the instance
+    keeps every value and its multiplicity (duplicates are Faker's weights), so the distribution
+    is unchanged and the draws become reproducible across processes. Dicts keep their order.
+    """
+    for provider in factory.providers:
+        seen: set[str] = set()
+        for cls in type(provider).__mro__:
+            for name, value in vars(cls).items():
+                if name.startswith("_") or name in seen:
+                    continue
+                seen.add(name)
+                if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+                    setattr(provider, name, tuple(sorted(value)))
 
 
 def _lorem_words(locale: str) -> list[str]:
