@@ -1,0 +1,43 @@
+"""ferrosynth: seeded, valid-by-construction synthetic data for LLM agents, on a Rust core.
+
+A drop-in replacement for ``aumai_datasynthesizer``: change the import line, keep the code.
+
+    >>> from ferrosynth import DataGenerator, GeneratorConfig, DataType
+    >>> ds = DataGenerator().generate(GeneratorConfig(data_type=DataType.tool_call, count=3, seed=7))
+    >>> ds.samples[0]["function"]["name"]
+    'web_search'
+"""
+
+from __future__ import annotations
+
+import logging
+
+from ferrosynth._native import DATA_VERSION, __version__
+from ferrosynth.core import DataGenerator, SchemaBasedGenerator, WriteReport
+from ferrosynth.errors import (
+    ConfigError,
+    FerrosynthError,
+    OutputError,
+    SchemaError,
+    TemplateError,
+)
+from ferrosynth.models import ConversationTurn, DataType, GeneratorConfig, SyntheticDataset
+
+logging.getLogger("ferrosynth").addHandler(logging.NullHandler())
+
+__all__ = [
+    "DATA_VERSION",
+    "ConfigError",
+    "ConversationTurn",
+    "DataGenerator",
+    "DataType",
+    "FerrosynthError",
+    "GeneratorConfig",
+    "OutputError",
+    "SchemaBasedGenerator",
+    "SchemaError",
+    "SyntheticDataset",
+    "TemplateError",
+    "WriteReport",
+    "__version__",
+]

@@ -1,0 +1,310 @@
+"""Generation: validate and compile in Python, generate in Rust.
+
+:class:`DataGenerator` is call-compatible with ``aumai_datasynthesizer.DataGenerator``. A config is
+compiled once into a native plan (cached); every sample is then produced by the Rust core with
+the GIL released, and no Python runs per sample.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import orjson
+
+from ferrosynth import _native
+from ferrosynth.errors import ConfigError
+from ferrosynth.locales import LocalePools, pools_for
+from ferrosynth.models import ConversationTurn, DataType, GeneratorConfig, SyntheticDataset
+from ferrosynth.templates import CONVERSATION_TEMPLATES, TOOL_CALL_TEMPLATES
+
+if TYPE_CHECKING:
+    from faker import Faker
+
+__all__ = ["DataGenerator", "SchemaBasedGenerator", "WriteReport"]
+
+logger = logging.getLogger("ferrosynth")
+
+DEFAULT_TEMPLATE = "customer_support"
+DEFAULT_TOOL = "search"
+DEFAULT_BATCH_SIZE = 65_536
+_U64 = (1 << 64) - 1
+
+Progress = Callable[[int], object]
+AnchorTime = datetime | int | Literal["now"] | None
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    """What :meth:`DataGenerator.write` wrote."""
+
+    path: Path
+    count: int
+    seed: int
+    bytes_written: int
+    elapsed_ms: float
+
+
+def _anchor_seconds(anchor: AnchorTime) -> int:
+    if anchor is None:
+        return int(_native.DEFAULT_ANCHOR)
+    if anchor == "now":
+        return int(time.time())
+    if isinstance(anchor, datetime):
+        if anchor.tzinfo is None:
+            anchor = anchor.replace(tzinfo=timezone.utc)
+        return int(anchor.timestamp())
+    if isinstance(anchor, int):
+        return anchor
+    raise ConfigError(f"anchor_time must be a datetime, an int or 'now', got {anchor!r}")
+
+
+_POOLS_JSON: dict[str, bytes] = {}
+
+
+def _pools_json(pools: LocalePools) -> bytes:
+    """The pools' JSON, serialised once per locale key."""
+    cached = _POOLS_JSON.get(pools.key)
+    if cached is None:
+        cached = _POOLS_JSON[pools.key] = orjson.dumps(pools.as_dict())
+    return cached
+
+
+@lru_cache(maxsize=64)
+def _compile(spec: bytes) -> _native.Plan:
+    return _native.Plan(spec.decode())
+
+
+class DataGenerator:
+    """Generates :class:`SyntheticDataset` objects for every :class:`DataType`.
+
+    ``faker`` only chooses the locale: its value pools (names, cities, words, ...) are read once
+    per locale, and the Faker instance is never seeded, mutated or called per row. Times derive
+    from ``anchor_time`` (default 2025-01-01T00:00:00Z; ``"now"`` on request), never the clock.
+
+    Example::
+
+        >>> from ferrosynth import DataGenerator, GeneratorConfig, DataType
+        >>> ds = DataGenerator().generate(GeneratorConfig(data_type=DataType.text, count=2, seed=0))
+        >>> [s["index"] for s in ds.samples], ds.metadata["seed"]
+        ([0, 1], 0)
+    """
+
+    def __init__(self, faker: Faker | None = None, *, anchor_time: AnchorTime = None) -> None:
+        self._faker = faker
+        self._anchor = _anchor_seconds(anchor_time)
+
+    # -- compilation -------------------------------------------------------------------------
+
+    @property
+    def pools(self) -> LocalePools:
+        """The locale value pools this generator draws from."""
+        return pools_for(self._faker)
+
+    def _spec(self, config: GeneratorConfig) -> dict[str, object]:
+        dt = config.data_type
+        spec: dict[str, object] = {
+            "data_type": dt.value,
+            "constraints": config.constraints,
+            "anchor_time": self._anchor,
+        }
+        if dt is DataType.json and config.schema is not None:
+            spec["schema"] = config.schema
+        elif dt is DataType.conversation:
+            name = str(config.constraints.get("template", DEFAULT_TEMPLATE))
+            if name not in CONVERSATION_TEMPLATES:
+                logger.warning("unknown conversation template %r; using %r", name, DEFAULT_TEMPLATE)
+                name = DEFAULT_TEMPLATE
+            spec["template"] = {"name": name, "turns": CONVERSATION_TEMPLATES[name]}
+        elif dt is DataType.tool_call:
+            tool = str(config.constraints.get("tool", DEFAULT_TOOL))
+            if tool not in TOOL_CALL_TEMPLATES:
+                logger.warning("unknown tool template %r; using %r", tool, DEFAULT_TOOL)
+                tool = DEFAULT_TOOL
+            spec["tools"] = [TOOL_CALL_TEMPLATES[tool]]
+        elif dt is DataType.agent_trace:
+            spec["tools"] = list(TOOL_CALL_TEMPLATES.values())
+        return spec
+
+    def plan(self, config: GeneratorConfig) -> _native.Plan:
+        """The compiled native plan for ``config`` (compiled once, then cached)."""
+        spec = self._spec(config)
+        pools = self.pools
+        try:
+            head = orjson.dumps(spec)
+        except TypeError as exc:
+            raise ConfigError(f"config is not JSON-serialisable: {exc}", "constraints") from exc
+        # Pools are large: splice their cached serialisation in rather than re-encoding them.
+        return _compile(head[:-1] + b',"pools":' + _pools_json(pools) + b"}")
+
+    @staticmethod
+    def resolve_seed(config: GeneratorConfig) -> int:
+        """``config.seed``, or a fresh seed from the OS when it is ``None``."""
+        return config.seed if config.seed is not None else secrets.randbits(63)
+
+    # -- in-memory generation ----------------------------------------------------------------
+
+    def _values(
+        self,
+        config: GeneratorConfig,
+        seed: int,
+        envelope: Literal["sample", "bare"],
+        start: int = 0,
+        threads: int | None = None,
+    ) -> list[object]:
+        if start < 0:
+            raise ConfigError(f"start must be >= 0, got {start}", "start")
+        raw = self.plan(config).json_array(
+            seed & _U64, start, config.count, envelope=envelope, threads=threads
+        )
+        values: list[object] = orjson.loads(raw)
+        return values
+
+    def generate(
+        self, config: GeneratorConfig, *, start: int = 0, threads: int | None = None
+    ) -> SyntheticDataset:
+        """Generate samples ``start .. start + count`` as a :class:`SyntheticDataset`."""
+        t0 = time.perf_counter()
+        seed = self.resolve_seed(config)
+        samples = self._values(config, seed, "sample", start, threads)
+        elapsed_ms = (time.perf_counter() - t0) * 1000
+        return SyntheticDataset.model_construct(
+            config=config,
+            samples=samples,
+            metadata={
+                "generated_count": len(samples),
+                "generation_time_ms": round(elapsed_ms, 2),
+                "data_type": config.data_type.value,
+                "seed": seed,
+            },
+        )
+
+    def generate_text(self, config: GeneratorConfig) -> list[str]:
+        """Paragraphs of ``min_sentences..max_sentences`` sentences (defaults 1 and 5)."""
+        return self._typed(config, DataType.text)  # type: ignore[return-value]
+
+    def generate_conversations(self, config: GeneratorConfig) -> list[list[ConversationTurn]]:
+        """Conversations from the ``template`` constraint (default ``customer_support``)."""
+        raw: list[list[dict[str, object]]] = self._typed(config, DataType.conversation)  # type: ignore[assignment]
+        return [[ConversationTurn.model_construct(**turn) for turn in conv] for conv in raw]
+
+    def generate_tool_calls(self, config: GeneratorConfig) -> list[dict[str, object]]:
+        """OpenAI-style tool calls for the ``tool`` constraint (default ``search``)."""
+        return self._typed(config, DataType.tool_call)  # type: ignore[return-value]
+
+    def generate_agent_traces(self, config: GeneratorConfig) -> list[dict[str, object]]:
+        """Agent traces: thought → tool_call → observation … → final_answer."""
+        return self._typed(config, DataType.agent_trace)  # type: ignore[return-value]
+
+    def generate_json(self, config: GeneratorConfig) -> list[dict[str, object]]:
+        """Records from ``config.schema``, or free-form records when it is ``None``."""
+        return self._typed(config, DataType.json)  # type: ignore[return-value]
+
+    def _typed(self, config: GeneratorConfig, data_type: DataType) -> list[object]:
+        if config.data_type is not data_type:
+            config = config.model_copy(update={"data_type": data_type})
+        return self._values(config, self.resolve_seed(config), "bare")
+
+    # -- streaming ---------------------------------------------------------------------------
+
+    def write(
+        self,
+        config: GeneratorConfig,
+        path: str | Path,
+        *,
+        start: int = 0,
+        threads: int | None = None,
+        progress: Progress | None = None,
+    ) -> WriteReport:
+        """Write samples ``start .. start + count`` to ``path`` as JSON Lines.
+
+        Rust renders and writes the file in fixed-size chunks (constant memory, GIL released,
+        Ctrl-C honoured between chunks). The file appears complete or not at all.
+        ``progress(rows_done)`` is called after each batch of chunks.
+        """
+        target = Path(path)
+        if target.suffix != ".jsonl":
+            raise ConfigError(f"unsupported output format {target.name!r}; use a .jsonl path", "path")
+        if start < 0:
+            raise ConfigError(f"start must be >= 0, got {start}", "start")
+        seed = self.resolve_seed(config)
+        t0 = time.perf_counter()
+        written = self.plan(config).write_jsonl(
+            str(target), seed & _U64, start, config.count, threads=threads, progress=progress
+        )
+        return WriteReport(
+            path=target,
+            count=config.count,
+            seed=seed,
+            bytes_written=written,
+            elapsed_ms=round((time.perf_counter() - t0) * 1000, 2),
+        )
+
+    def iter_jsonl(
+        self,
+        config: GeneratorConfig,
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        start: int = 0,
+        threads: int | None = None,
+    ) -> Iterator[bytes]:
+        """Yield the JSONL bytes of ``config.count`` samples, ``batch_size`` lines at a time.
+
+        With ``seed=None`` a seed is drawn once for the whole stream.
+        """
+        if batch_size <= 0:
+            raise ConfigError(f"batch_size must be > 0, got {batch_size}", "batch_size")
+        plan, seed = self.plan(config), self.resolve_seed(config) & _U64
+        end = start + config.count
+        for lo in range(start, end, batch_size):
+            yield plan.jsonl(seed, lo, min(batch_size, end - lo), threads=threads)
+
+    def iter_samples(
+        self,
+        config: GeneratorConfig,
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        start: int = 0,
+        threads: int | None = None,
+    ) -> Iterator[list[dict[str, object]]]:
+        """Yield the samples (the ``SyntheticDataset.samples`` shape) in lists of ``batch_size``."""
+        if batch_size <= 0:
+            raise ConfigError(f"batch_size must be > 0, got {batch_size}", "batch_size")
+        plan, seed = self.plan(config), self.resolve_seed(config) & _U64
+        end = start + config.count
+        for lo in range(start, end, batch_size):
+            raw = plan.json_array(seed, lo, min(batch_size, end - lo), threads=threads)
+            yield orjson.loads(raw)
+
+
+class SchemaBasedGenerator:
+    """Generates values that conform to a JSON Schema.
+
+    Example::
+
+        >>> from ferrosynth import SchemaBasedGenerator
+        >>> schema = {"type": "object", "properties": {"n": {"type": "integer", "maximum": 3}},
+        ...           "required": ["n"]}
+        >>> SchemaBasedGenerator().from_schema(schema, count=2, seed=1) == \\
+        ...     SchemaBasedGenerator().from_schema(schema, count=2, seed=1)
+        True
+    """
+
+    def __init__(self, faker: Faker | None = None) -> None:
+        self._generator = DataGenerator(faker)
+
+    def from_schema(
+        self, schema: Mapping[str, object], count: int, *, seed: int | None = None
+    ) -> list[dict[str, object]]:
+        """Return ``count`` instances of ``schema`` (deterministic for a given ``seed``)."""
+        config = GeneratorConfig(
+            data_type=DataType.json, count=count, seed=seed, schema=dict(schema)
+        )
+        return self._generator.generate_json(config)

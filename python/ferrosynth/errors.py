@@ -1,0 +1,57 @@
+"""The ferrosynth exception tree.
+
+Every error ferrosynth raises on purpose derives from :class:`FerrosynthError`. Errors about bad
+input are also :class:`ValueError` (so code written for ``aumai-datasynthesizer`` that catches
+``ValueError`` keeps working); output errors are also :class:`OSError`.
+
+Example::
+
+    >>> from ferrosynth import SchemaBasedGenerator, SchemaError
+    >>> try:
+    ...     SchemaBasedGenerator().from_schema({"type": "integer", "minimum": 5, "maximum": 1}, 1)
+    ... except SchemaError as e:
+    ...     print(e.pointer)
+    <BLANKLINE>
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigError",
+    "FerrosynthError",
+    "OutputError",
+    "SchemaError",
+    "TemplateError",
+]
+
+
+class FerrosynthError(Exception):
+    """Base class of every error ferrosynth raises on purpose."""
+
+
+class ConfigError(FerrosynthError, ValueError):
+    """The generation config is invalid; ``field`` names the offending field."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class SchemaError(FerrosynthError, ValueError):
+    """A JSON Schema cannot be compiled; ``pointer`` is the JSON pointer of the offending node."""
+
+    def __init__(self, message: str, pointer: str = "") -> None:
+        super().__init__(message)
+        self.pointer = pointer
+
+
+class TemplateError(FerrosynthError, ValueError):
+    """A conversation template is malformed; ``location`` names the template and turn."""
+
+    def __init__(self, message: str, location: str = "") -> None:
+        super().__init__(message)
+        self.location = location
+
+
+class OutputError(FerrosynthError, OSError):
+    """Writing output failed. Nothing is left at the target path."""

@@ -1,0 +1,217 @@
+//! A minimal streaming JSON writer. Every generator writes straight into bytes, so the same code
+//! path serves JSONL files, streamed batches and (through one `orjson.loads`) Python objects.
+//!
+//! Output is portable: integers via `itoa`, floats via `ryu` (shortest round-trip form, the same
+//! bytes on every platform), strings escaped per RFC 8259 with non-ASCII left as UTF-8.
+
+/// Appends JSON values to a byte buffer, inserting commas and colons itself.
+#[derive(Default, Debug)]
+pub struct JsonWriter {
+    /// The bytes written so far.
+    pub buf: Vec<u8>,
+    /// One entry per open container: `true` while it is still empty.
+    empty: Vec<bool>,
+    after_key: bool,
+}
+
+impl JsonWriter {
+    /// A writer with `capacity` bytes reserved.
+    pub fn with_capacity(capacity: usize) -> Self {
+        JsonWriter {
+            buf: Vec::with_capacity(capacity),
+            empty: Vec::new(),
+            after_key: false,
+        }
+    }
+
+    /// A writer appending to an existing buffer (reused across chunks).
+    pub fn from_buf(buf: Vec<u8>) -> Self {
+        JsonWriter {
+            buf,
+            empty: Vec::new(),
+            after_key: false,
+        }
+    }
+
+    /// Writes the separator a new value needs in the current container.
+    #[inline]
+    fn pre_value(&mut self) {
+        if self.after_key {
+            self.after_key = false;
+        } else if let Some(empty) = self.empty.last_mut() {
+            if !*empty {
+                self.buf.push(b',');
+            }
+            *empty = false;
+        }
+    }
+
+    /// Opens an object.
+    #[inline]
+    pub fn begin_object(&mut self) {
+        self.pre_value();
+        self.buf.push(b'{');
+        self.empty.push(true);
+    }
+
+    /// Closes the innermost object.
+    #[inline]
+    pub fn end_object(&mut self) {
+        self.empty.pop();
+        self.buf.push(b'}');
+    }
+
+    /// Opens an array.
+    #[inline]
+    pub fn begin_array(&mut self) {
+        self.pre_value();
+        self.buf.push(b'[');
+        self.empty.push(true);
+    }
+
+    /// Closes the innermost array.
+    #[inline]
+    pub fn end_array(&mut self) {
+        self.empty.pop();
+        self.buf.push(b']');
+    }
+
+    /// Writes an object key; the next value written is its value.
+    #[inline]
+    pub fn key(&mut self, key: &str) {
+        self.pre_value();
+        escape_into(&mut self.buf, key);
+        self.buf.push(b':');
+        self.after_key = true;
+    }
+
+    /// Writes a string value.
+    #[inline]
+    pub fn str(&mut self, s: &str) {
+        self.pre_value();
+        escape_into(&mut self.buf, s);
+    }
+
+    /// Writes an integer value.
+    #[inline]
+    pub fn int(&mut self, v: i64) {
+        self.pre_value();
+        self.buf
+            .extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+    }
+
+    /// Writes a float value (non-finite values become `null`, which JSON requires).
+    #[inline]
+    pub fn float(&mut self, v: f64) {
+        self.pre_value();
+        if v.is_finite() {
+            self.buf
+                .extend_from_slice(ryu::Buffer::new().format_finite(v).as_bytes());
+        } else {
+            self.buf.extend_from_slice(b"null");
+        }
+    }
+
+    /// Writes a boolean value.
+    #[inline]
+    pub fn bool(&mut self, v: bool) {
+        self.pre_value();
+        self.buf
+            .extend_from_slice(if v { b"true" } else { b"false" });
+    }
+
+    /// Writes `null`.
+    #[inline]
+    pub fn null(&mut self) {
+        self.pre_value();
+        self.buf.extend_from_slice(b"null");
+    }
+
+    /// Writes an already-serialised JSON value verbatim.
+    #[inline]
+    pub fn raw(&mut self, json: &[u8]) {
+        self.pre_value();
+        self.buf.extend_from_slice(json);
+    }
+
+    /// Forgets container state (between top-level values of a JSONL stream).
+    #[inline]
+    pub fn reset_state(&mut self) {
+        self.empty.clear();
+        self.after_key = false;
+    }
+}
+
+/// Appends `s` as a quoted JSON string.
+#[inline]
+pub fn escape_into(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0..=0x1F => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        if esc.is_empty() {
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 0xF)]);
+        } else {
+            out.extend_from_slice(esc);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_nested_values_with_separators() {
+        let mut w = JsonWriter::default();
+        w.begin_object();
+        w.key("a");
+        w.int(-3);
+        w.key("b");
+        w.begin_array();
+        w.float(0.5);
+        w.bool(true);
+        w.null();
+        w.begin_object();
+        w.end_object();
+        w.end_array();
+        w.key("c\"");
+        w.str("line\nbreak\u{1}é");
+        w.end_object();
+        let text = String::from_utf8(w.buf).unwrap();
+        assert_eq!(
+            text,
+            r#"{"a":-3,"b":[0.5,true,null,{}],"c\"":"line\nbreak\u0001é"}"#
+        );
+        let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(parsed["c\""], "line\nbreak\u{1}é");
+    }
+
+    #[test]
+    fn floats_are_shortest_round_trip_and_finite() {
+        let mut w = JsonWriter::default();
+        w.begin_array();
+        w.float(0.1);
+        w.float(1.0);
+        w.float(f64::NAN);
+        w.end_array();
+        assert_eq!(std::str::from_utf8(&w.buf).unwrap(), "[0.1,1.0,null]");
+    }
+}

@@ -1,0 +1,25 @@
+//! `ferrosynth._native`: the thin PyO3 binding over `ferrosynth-core`.
+//!
+//! This file is the table of contents; the translation lives in `plan.rs` (the compiled plan),
+//! `run.rs` (GIL release, Ctrl-C and progress) and `errors.rs` (core errors → Python exceptions).
+
+mod errors;
+mod plan;
+mod run;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("DATA_VERSION", ferrosynth_core::DATA_VERSION)?;
+    m.add(
+        "DEFAULT_CHUNK_ROWS",
+        ferrosynth_core::write::DEFAULT_CHUNK_ROWS,
+    )?;
+    m.add("DEFAULT_ANCHOR", ferrosynth_core::time::DEFAULT_ANCHOR)?;
+    m.add_class::<plan::Plan>()?;
+    m.add_function(wrap_pyfunction!(plan::resolve_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(plan::placeholder_vocabulary, m)?)?;
+    Ok(())
+}

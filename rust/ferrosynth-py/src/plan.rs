@@ -1,0 +1,137 @@
+//! `Plan`: a compiled generation plan, and the functions that run it.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use ferrosynth_core::plan::Kind;
+use ferrosynth_core::write::{self, RunOptions, DEFAULT_CHUNK_ROWS};
+use ferrosynth_core::Envelope;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+use crate::errors::to_py;
+use crate::run::detached;
+
+/// A compiled plan (see `_native.pyi` for the documented Python surface).
+#[pyclass(module = "ferrosynth._native", frozen)]
+pub struct Plan {
+    inner: Arc<ferrosynth_core::Plan>,
+}
+
+fn envelope(name: &str) -> PyResult<Envelope> {
+    match name {
+        "sample" => Ok(Envelope::Sample),
+        "bare" => Ok(Envelope::Bare),
+        other => Err(PyValueError::new_err(format!(
+            "envelope must be one of 'sample', 'bare'; got {other:?}"
+        ))),
+    }
+}
+
+fn options(threads: Option<usize>, chunk_rows: Option<usize>) -> RunOptions {
+    RunOptions {
+        threads,
+        chunk_rows: chunk_rows.unwrap_or(DEFAULT_CHUNK_ROWS),
+    }
+}
+
+#[pymethods]
+impl Plan {
+    #[new]
+    fn new(py: Python<'_>, spec: &str) -> PyResult<Self> {
+        let compiled = py.detach(|| ferrosynth_core::Plan::from_json(spec));
+        compiled
+            .map(|p| Plan { inner: Arc::new(p) })
+            .map_err(|e| to_py(py, e))
+    }
+
+    #[getter]
+    fn data_type(&self) -> &'static str {
+        match self.inner.kind {
+            Kind::Text { .. } => "text",
+            Kind::FreeForm | Kind::Schema(_) => "json",
+            Kind::Conversation(_) => "conversation",
+            Kind::ToolCall(_) => "tool_call",
+            Kind::AgentTrace(_) => "agent_trace",
+        }
+    }
+
+    #[pyo3(signature = (seed, start, count, *, envelope = "sample", threads = None, chunk_rows = None, progress = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn json_array<'py>(
+        &self,
+        py: Python<'py>,
+        seed: u64,
+        start: u64,
+        count: u64,
+        envelope: &str,
+        threads: Option<usize>,
+        chunk_rows: Option<usize>,
+        progress: Option<Py<PyAny>>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let env = self::envelope(envelope)?;
+        let plan = &*self.inner;
+        let opts = options(threads, chunk_rows);
+        let bytes = detached(py, progress.as_ref(), |hook| {
+            write::generate_array(plan, seed, start, count, env, opts, hook)
+        })?;
+        Ok(PyBytes::new(py, &bytes))
+    }
+
+    #[pyo3(signature = (seed, start, count, *, threads = None, chunk_rows = None))]
+    fn jsonl<'py>(
+        &self,
+        py: Python<'py>,
+        seed: u64,
+        start: u64,
+        count: u64,
+        threads: Option<usize>,
+        chunk_rows: Option<usize>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let plan = &*self.inner;
+        let opts = options(threads, chunk_rows);
+        let bytes = detached(py, None, |hook| {
+            let mut out = Vec::new();
+            write::write_jsonl(plan, seed, start, count, opts, &mut out, "<memory>", hook)?;
+            Ok(out)
+        })?;
+        Ok(PyBytes::new(py, &bytes))
+    }
+
+    #[pyo3(signature = (path, seed, start, count, *, threads = None, chunk_rows = None, progress = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn write_jsonl(
+        &self,
+        py: Python<'_>,
+        path: PathBuf,
+        seed: u64,
+        start: u64,
+        count: u64,
+        threads: Option<usize>,
+        chunk_rows: Option<usize>,
+        progress: Option<Py<PyAny>>,
+    ) -> PyResult<u64> {
+        let plan = &*self.inner;
+        let opts = options(threads, chunk_rows);
+        detached(py, progress.as_ref(), |hook| {
+            write::write_jsonl_file(plan, seed, start, count, opts, &path, hook)
+        })
+    }
+}
+
+/// The thread count a run would use for `threads` (argument, then env var, then cores).
+#[pyfunction]
+#[pyo3(signature = (threads = None))]
+pub fn resolve_threads(threads: Option<usize>) -> usize {
+    write::resolve_threads(threads)
+}
+
+/// The conversation placeholder vocabulary: `(name, description)` pairs.
+#[pyfunction]
+pub fn placeholder_vocabulary() -> Vec<(&'static str, &'static str)> {
+    ferrosynth_core::agent::placeholder::VOCABULARY
+        .iter()
+        .map(|(n, _, d)| (*n, *d))
+        .collect()
+}
