@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -16,14 +17,18 @@ import ferrosynth
 from ferrosynth.cli import _describe, _parse_constraints
 from ferrosynth.templates import CONVERSATION_TEMPLATES, TOOL_CALL_TEMPLATES
 
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 SUMMARY = re.compile(r"^wrote (\d+) samples to (.+) in \d+ ms \(seed (\d+)\)$")
 
 
-def ferrosynth_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+def ferrosynth_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [sys.executable, "-m", "ferrosynth.cli", *args],
         capture_output=True,
         cwd=cwd,
+        env={**os.environ, **(env or {})},
         timeout=120,
         check=False,
     )
@@ -112,6 +117,30 @@ def test_large_file_run_keeps_stderr_to_the_summary_when_not_a_tty(tmp_path: Pat
     assert result.returncode == 0, result.stderr
     assert len(result.stderr.decode().splitlines()) == 1
     assert target.read_bytes().count(b"\n") == 100_000
+
+
+@pytest.mark.parametrize(("count", "bar"), [(99_999, False), (100_000, True)])
+def test_progress_bar_on_a_terminal_for_large_files(tmp_path: Path, count: int, bar: bool) -> None:
+    target = tmp_path / "big.jsonl"
+    result = ferrosynth_cli(
+        "generate", "-t", "text", "-n", str(count), "-s", "1", "-o", str(target),
+        env={"TTY_COMPATIBLE": "1"},  # rich then treats stderr as a terminal
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == b""
+    stderr = result.stderr.decode()
+    last_line = ANSI_ESCAPE.sub("", stderr.splitlines()[-1])  # the bar erases itself
+    assert SUMMARY.match(last_line), stderr[-200:]
+    assert (f"/{count}" in stderr) is bar
+    assert target.read_bytes().count(b"\n") == count
+
+
+def test_output_must_be_jsonl(tmp_path: Path) -> None:
+    result = ferrosynth_cli("generate", "-o", "out.txt", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.decode().startswith("error: ")
+    assert result.stderr.count(b"\n") == 1
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_conversation_template_constraint() -> None:

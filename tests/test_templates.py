@@ -224,13 +224,13 @@ def test_tool_parameters_are_valid_schemas(key: str) -> None:
     walk_schema(parameters)
 
 
-VALID = {
+VALID: dict[str, dict[str, object]] = {
     "search": {"query": "rust pyo3 gil", "num_results": 3, "safe_search": False},
     "email": {"to": ["a@example.com"], "subject": "Hi", "body": "Hello", "cc": ["b@example.org"]},
     "database": {"query": "SELECT 1 WHERE x = ?", "params": [1, "a", None], "database": "main"},
     "file_operations": {"operation": "write", "path": "a.txt", "content": "x", "encoding": "ascii"},
 }
-INVALID = {
+INVALID: dict[str, list[dict[str, object]]] = {
     "search": [{}, {"query": "x", "num_results": 0}, {"query": "x", "num_results": 21}],
     "email": [
         {"to": [], "subject": "s", "body": "b"},

@@ -93,7 +93,7 @@ def generate(
         typer.Option("--output", "-o", help="JSONL file to write; stdout when omitted or '-'."),
     ] = None,
     workers: Annotated[
-        int | None, typer.Option("--workers", "-w", help="Threads for file output.")
+        int | None, typer.Option("--workers", "-w", help="Threads; all cores when omitted.")
     ] = None,
 ) -> None:
     """Generate samples as JSON Lines."""
@@ -125,7 +125,7 @@ def generate(
 
     if to_stdout or output is None:
         stream = sys.stdout.buffer
-        for chunk in generator.iter_jsonl(config):
+        for chunk in generator.iter_jsonl(config, threads=workers):
             stream.write(chunk)
         stream.flush()
         return
