@@ -3,7 +3,8 @@
 A drop-in replacement for ``aumai_datasynthesizer``: change the import line, keep the code.
 
     >>> from ferrosynth import DataGenerator, GeneratorConfig, DataType
-    >>> ds = DataGenerator().generate(GeneratorConfig(data_type=DataType.tool_call, count=3, seed=7))
+    >>> config = GeneratorConfig(data_type=DataType.tool_call, count=3, seed=7)
+    >>> ds = DataGenerator().generate(config)
     >>> ds.samples[0]["function"]["name"]
     'web_search'
 """

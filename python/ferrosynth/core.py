@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
 
@@ -158,13 +158,13 @@ class DataGenerator:
         envelope: Literal["sample", "bare"],
         start: int = 0,
         threads: int | None = None,
-    ) -> list[object]:
+    ) -> list[Any]:
         if start < 0:
             raise ConfigError(f"start must be >= 0, got {start}", "start")
         raw = self.plan(config).json_array(
             seed & _U64, start, config.count, envelope=envelope, threads=threads
         )
-        values: list[object] = orjson.loads(raw)
+        values: list[Any] = orjson.loads(raw)
         return values
 
     def generate(
@@ -188,26 +188,26 @@ class DataGenerator:
 
     def generate_text(self, config: GeneratorConfig) -> list[str]:
         """Paragraphs of ``min_sentences..max_sentences`` sentences (defaults 1 and 5)."""
-        return self._typed(config, DataType.text)  # type: ignore[return-value]
+        return self._typed(config, DataType.text)
 
     def generate_conversations(self, config: GeneratorConfig) -> list[list[ConversationTurn]]:
         """Conversations from the ``template`` constraint (default ``customer_support``)."""
-        raw: list[list[dict[str, object]]] = self._typed(config, DataType.conversation)  # type: ignore[assignment]
-        return [[ConversationTurn.model_construct(**turn) for turn in conv] for conv in raw]
+        raw = self._typed(config, DataType.conversation)
+        return [[ConversationTurn.model_construct(None, **turn) for turn in conv] for conv in raw]
 
     def generate_tool_calls(self, config: GeneratorConfig) -> list[dict[str, object]]:
         """OpenAI-style tool calls for the ``tool`` constraint (default ``search``)."""
-        return self._typed(config, DataType.tool_call)  # type: ignore[return-value]
+        return self._typed(config, DataType.tool_call)
 
     def generate_agent_traces(self, config: GeneratorConfig) -> list[dict[str, object]]:
         """Agent traces: thought → tool_call → observation … → final_answer."""
-        return self._typed(config, DataType.agent_trace)  # type: ignore[return-value]
+        return self._typed(config, DataType.agent_trace)
 
     def generate_json(self, config: GeneratorConfig) -> list[dict[str, object]]:
         """Records from ``config.schema``, or free-form records when it is ``None``."""
-        return self._typed(config, DataType.json)  # type: ignore[return-value]
+        return self._typed(config, DataType.json)
 
-    def _typed(self, config: GeneratorConfig, data_type: DataType) -> list[object]:
+    def _typed(self, config: GeneratorConfig, data_type: DataType) -> list[Any]:
         if config.data_type is not data_type:
             config = config.model_copy(update={"data_type": data_type})
         return self._values(config, self.resolve_seed(config), "bare")
@@ -231,7 +231,9 @@ class DataGenerator:
         """
         target = Path(path)
         if target.suffix != ".jsonl":
-            raise ConfigError(f"unsupported output format {target.name!r}; use a .jsonl path", "path")
+            raise ConfigError(
+                f"unsupported output format {target.name!r}; use a .jsonl path", "path"
+            )
         if start < 0:
             raise ConfigError(f"start must be >= 0, got {start}", "start")
         seed = self.resolve_seed(config)
@@ -301,10 +303,21 @@ class SchemaBasedGenerator:
         self._generator = DataGenerator(faker)
 
     def from_schema(
-        self, schema: Mapping[str, object], count: int, *, seed: int | None = None
+        self, schema: Mapping[str, object] | bool, count: int, *, seed: int | None = None
     ) -> list[dict[str, object]]:
-        """Return ``count`` instances of ``schema`` (deterministic for a given ``seed``)."""
-        config = GeneratorConfig(
-            data_type=DataType.json, count=count, seed=seed, schema=dict(schema)
+        """Return ``count`` instances of ``schema`` (deterministic for a given ``seed``).
+
+        Raises :class:`~ferrosynth.SchemaError` (a ``ValueError``) naming the JSON pointer of
+        the first unsatisfiable or malformed node.
+        """
+        if count <= 0:
+            raise ConfigError(f"count must be > 0, got {count}", "count")
+        config = GeneratorConfig.model_construct(
+            data_type=DataType.json,
+            count=count,
+            seed=seed,
+            # A boolean schema is valid JSON Schema; the model's field type is the reference's.
+            schema=schema if isinstance(schema, bool) else dict(schema),  # type: ignore[arg-type]
+            constraints={},
         )
         return self._generator.generate_json(config)

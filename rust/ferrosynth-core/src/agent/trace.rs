@@ -79,7 +79,7 @@ pub fn emit_trace_members(
     w.begin_array();
     for call in 0..calls {
         let tool = rng.pick(tools);
-        if call == 0 || rng.chance(0.5) {
+        if call == 0 {
             begin_step(w, rng, "thought");
             ctx.scratch.clear();
             ctx.scratch

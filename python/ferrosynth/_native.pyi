@@ -1,0 +1,99 @@
+"""Private native module of ferrosynth (Rust, PyO3). Use the public API in ``ferrosynth``."""
+
+from collections.abc import Callable
+from os import PathLike
+from typing import Literal, final
+
+__all__ = [
+    "DATA_VERSION",
+    "DEFAULT_ANCHOR",
+    "DEFAULT_CHUNK_ROWS",
+    "Plan",
+    "__version__",
+    "placeholder_vocabulary",
+    "resolve_threads",
+]
+
+__version__: str
+"""The crate version (the single version source of the package)."""
+
+DATA_VERSION: int
+"""Version of the generation data and algorithms; part of the determinism contract."""
+
+DEFAULT_CHUNK_ROWS: int
+"""Rows per chunk when a run is split for threads and constant memory."""
+
+DEFAULT_ANCHOR: int
+"""The default anchor time, in Unix seconds (2025-01-01T00:00:00Z)."""
+
+@final
+class Plan:
+    """A compiled generation plan: a config compiled once, then sampled by index.
+
+    Sample ``i`` under ``seed`` is a pure function of ``(plan, seed, i)``: the same at any
+    chunk size, thread count or slice. All methods release the GIL while generating, and
+    check for Ctrl-C between chunks.
+    """
+
+    def __new__(cls, spec: str) -> Plan:
+        """Compile a JSON plan specification.
+
+        Raises ``SchemaError``, ``TemplateError`` or ``ConfigError`` (from
+        ``ferrosynth.errors``) naming the location at fault.
+        """
+
+    @property
+    def data_type(self) -> Literal["text", "json", "conversation", "tool_call", "agent_trace"]:
+        """The data type this plan generates."""
+
+    def json_array(
+        self,
+        seed: int,
+        start: int,
+        count: int,
+        *,
+        envelope: Literal["sample", "bare"] = "sample",
+        threads: int | None = None,
+        chunk_rows: int | None = None,
+        progress: Callable[[int], object] | None = None,
+    ) -> bytes:
+        """Samples ``start .. start + count`` as one JSON array.
+
+        ``envelope="sample"`` gives the ``SyntheticDataset.samples`` shape (``index`` first);
+        ``"bare"`` gives the values the ``generate_*`` methods return.
+        """
+
+    def jsonl(
+        self,
+        seed: int,
+        start: int,
+        count: int,
+        *,
+        threads: int | None = None,
+        chunk_rows: int | None = None,
+    ) -> bytes:
+        """Samples ``start .. start + count`` as JSON Lines bytes."""
+
+    def write_jsonl(
+        self,
+        path: str | PathLike[str],
+        seed: int,
+        start: int,
+        count: int,
+        *,
+        threads: int | None = None,
+        chunk_rows: int | None = None,
+        progress: Callable[[int], object] | None = None,
+    ) -> int:
+        """Write samples ``start .. start + count`` to ``path`` as JSON Lines; return bytes written.
+
+        The file is written to a temporary name in the same directory and renamed on success;
+        on any error or interrupt nothing is left behind. ``progress(rows_done)`` is called
+        between chunks; an exception it raises stops the run and is re-raised.
+        """
+
+def resolve_threads(threads: int | None = None) -> int:
+    """The thread count a run uses: ``threads``, else ``FERROSYNTH_THREADS``, else the cores."""
+
+def placeholder_vocabulary() -> list[tuple[str, str]]:
+    """The conversation-template placeholders as ``(name, description)`` pairs."""

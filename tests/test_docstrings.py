@@ -1,0 +1,24 @@
+"""Docstring examples are executed: documentation that runs."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = [
+    "ferrosynth",
+    "ferrosynth.core",
+    "ferrosynth.errors",
+    "ferrosynth.locales",
+    "ferrosynth.models",
+    "ferrosynth.templates",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples_run(name: str) -> None:
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
