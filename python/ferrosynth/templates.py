@@ -10,36 +10,36 @@ e-mail address); a numeric suffix asks for an independent value of the same kind
 and ``{finding_2}`` are two different findings). ``{{`` and ``}}`` are literal braces. Any other
 brace is an error. The vocabulary:
 
-- ``name``: a full name ("Maria Keller")
-- ``first_name``: a given name
-- ``last_name``: a family name
-- ``email``: an e-mail address, built from the same person's name when one is in the conversation
+- ``name``: the full name of the conversation's person
+- ``first_name``: that person's first name
+- ``last_name``: that person's last name
+- ``email``: an e-mail address derived from that person's name
 - ``phone``: a phone number
-- ``username``: a login handle
-- ``company``: a company name
-- ``city``: a city name
-- ``country``: a country name
+- ``username``: a login handle derived from that person's name
+- ``company``: a company name from the locale
+- ``city``: a city from the locale
+- ``country``: a country name from the locale
 - ``street_address``: a house number and street
-- ``job_title``: a job title
-- ``product``: a product name
-- ``order_id``: an order reference
-- ``amount``: a money amount with its currency
-- ``date``: a calendar date
-- ``year``: a four-digit year
+- ``job_title``: a job title from the locale
+- ``product``: a consumer product ("standing desk", "running shoes")
+- ``order_id``: an order reference ("ORD-483920")
+- ``amount``: a money amount with two decimals, no currency ("149.99")
+- ``date``: a date shortly after the anchor time ("2025-01-03")
+- ``year``: a year between 2015 and 2024
 - ``number``: a positive whole number
-- ``language``: a programming language
-- ``task``: a short description of a programming task
+- ``language``: a programming language ("Rust")
+- ``task``: a programming task as a verb phrase ("parse a CSV file")
 - ``function_name``: a snake_case function name
-- ``topic``: a research topic
+- ``topic``: a research topic ("urban heat islands")
 - ``paper_title``: a paper title
-- ``finding``: one sentence stating a research finding
-- ``conclusion``: one sentence stating a conclusion
-- ``methodology``: a study design ("a randomised controlled trial")
-- ``duration``: a span of time ("six weeks")
+- ``finding``: a research finding as a lowercase clause, no full stop
+- ``conclusion``: a research conclusion as a lowercase clause, no full stop
+- ``methodology``: a study design as an adjective ("randomized controlled")
+- ``duration``: a study duration ("18 months")
 - ``analysis_method``: a statistical or analytical method
-- ``word``: one lorem word
-- ``sentence``: one lorem sentence
-- ``paragraph``: one lorem paragraph
+- ``word``: a word from the locale's word list
+- ``sentence``: a short sentence
+- ``paragraph``: a paragraph of three sentences
 """
 
 from __future__ import annotations
@@ -94,9 +94,9 @@ CONVERSATION_TEMPLATES: dict[str, list[dict[str, object]]] = {
         {
             "role": "user",
             "content": (
-                "Hi, this is {first_name} {last_name}. I bought a {product} on {date} "
-                "(order {order_id}) and it still hasn't arrived. The tracking page hasn't "
-                "moved in days."
+                "Hi, this is {first_name} {last_name}. I'm writing about order {order_id} "
+                "from {date}, the {product}. The parcel still hasn't arrived and the tracking "
+                "page hasn't moved in days."
             ),
         },
         {
@@ -116,7 +116,7 @@ CONVERSATION_TEMPLATES: dict[str, list[dict[str, object]]] = {
             "content": (
                 "Thanks, that matches what we have. The parcel left our warehouse but looks "
                 "stuck at the carrier's regional depot. I can send a replacement today at no "
-                "charge, or refund the {amount} to your original payment method. Which would "
+                "charge, or refund the full {amount} to your original payment method. Which would "
                 "you prefer?"
             ),
         },
@@ -147,8 +147,8 @@ CONVERSATION_TEMPLATES: dict[str, list[dict[str, object]]] = {
         {
             "role": "user",
             "content": (
-                "I'm porting a Python prototype to {language} as part of {task}. The hot spot "
-                "is `{function_name}`, which boils down to this:\n\n"
+                "I'm working in {language} and need to {task}. The hot spot is "
+                "`{function_name}`; my Python sketch of it boils down to this:\n\n"
                 "```python\n"
                 'index = {{row["id"]: row for row in rows if row.get("active")}}\n'
                 "```\n\n"
@@ -188,27 +188,27 @@ CONVERSATION_TEMPLATES: dict[str, list[dict[str, object]]] = {
         {
             "role": "system",
             "content": (
-                "You are a research assistant working with {name}, a {job_title} at "
-                "{company}. Keep findings separate from interpretation, cite what the paper "
+                "You are a research assistant working with {name} from {company}. Keep "
+                "findings separate from interpretation, cite what the paper "
                 "actually measured, and say plainly when the evidence is thin."
             ),
         },
         {
             "role": "user",
             "content": (
-                'Could you summarise "{paper_title}" ({year})? I mainly care about what it '
-                "means for {topic}."
+                "Could you summarise the {year} {methodology} study on {topic} by "
+                "{last_name_2} et al.? I mainly care about the practical implications."
             ),
         },
         {
             "role": "assistant",
             "content": (
-                "The authors used {methodology} over {duration} and analysed the data with "
-                "{analysis_method}. Two results stand out:\n\n"
-                "1. {finding_1}\n"
-                "2. {finding_2}\n\n"
-                "Their conclusion: {conclusion} For {topic}, the first result is the more "
-                "directly relevant one."
+                "The study covers {duration} of data, analysed with {analysis_method}.\n\n"
+                "Key results:\n"
+                "1. In the main analysis, {finding_1}.\n"
+                "2. In a secondary analysis, {finding_2}.\n\n"
+                "The authors conclude that {conclusion}. Of the two results, the first bears "
+                "most directly on practice."
             ),
         },
         {
@@ -221,10 +221,10 @@ CONVERSATION_TEMPLATES: dict[str, list[dict[str, object]]] = {
         {
             "role": "assistant",
             "content": (
-                "I'd cite it with care. The design is reasonable, but the study ran for "
-                "{duration} at a single site, so treat the result as a promising signal "
-                "rather than a settled fact. If the review allows it, pair it with a "
-                "later replication; failing that, state the sample and the use of "
+                "I'd cite it with care. It comes from a single study covering {duration} of "
+                "data, with no replication yet, so treat it as a promising signal rather than "
+                "a settled fact. If you can, look for an independent replication first; "
+                "failing that, state the design ({methodology}) and the use of "
                 "{analysis_method} next to the claim so readers can judge it themselves."
             ),
         },
