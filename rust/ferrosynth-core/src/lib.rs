@@ -19,7 +19,7 @@
 //! };
 //! let plan = Plan::compile(spec).unwrap();
 //! let bytes = ferrosynth_core::write::generate_array(
-//!     &plan, 42, 0, 3, Envelope::Sample, RunOptions::default(), &mut |_| Ok(()),
+//!     &plan, ferrosynth_core::write::Span { seed: 42, start: 0, count: 3 }, Envelope::Sample, RunOptions::default(), &mut |_| Ok(()),
 //! ).unwrap();
 //! let samples: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
 //! assert_eq!(samples[2]["index"], 2);

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use ferrosynth_core::plan::Kind;
-use ferrosynth_core::write::{self, RunOptions, DEFAULT_CHUNK_ROWS};
+use ferrosynth_core::write::{self, RunOptions, Span, DEFAULT_CHUNK_ROWS};
 use ferrosynth_core::Envelope;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -58,7 +58,6 @@ impl Plan {
     }
 
     #[pyo3(signature = (seed, start, count, *, envelope = "sample", threads = None, chunk_rows = None, progress = None))]
-    #[allow(clippy::too_many_arguments)]
     fn json_array<'py>(
         &self,
         py: Python<'py>,
@@ -74,7 +73,7 @@ impl Plan {
         let plan = &*self.inner;
         let opts = options(threads, chunk_rows);
         let bytes = detached(py, progress.as_ref(), |hook| {
-            write::generate_array(plan, seed, start, count, env, opts, hook)
+            write::generate_array(plan, Span { seed, start, count }, env, opts, hook)
         })?;
         Ok(PyBytes::new(py, &bytes))
     }
@@ -93,14 +92,20 @@ impl Plan {
         let opts = options(threads, chunk_rows);
         let bytes = detached(py, None, |hook| {
             let mut out = Vec::new();
-            write::write_jsonl(plan, seed, start, count, opts, &mut out, "<memory>", hook)?;
+            write::write_jsonl(
+                plan,
+                Span { seed, start, count },
+                opts,
+                &mut out,
+                "<memory>",
+                hook,
+            )?;
             Ok(out)
         })?;
         Ok(PyBytes::new(py, &bytes))
     }
 
     #[pyo3(signature = (path, seed, start, count, *, threads = None, chunk_rows = None, progress = None))]
-    #[allow(clippy::too_many_arguments)]
     fn write_jsonl(
         &self,
         py: Python<'_>,
@@ -115,7 +120,7 @@ impl Plan {
         let plan = &*self.inner;
         let opts = options(threads, chunk_rows);
         detached(py, progress.as_ref(), |hook| {
-            write::write_jsonl_file(plan, seed, start, count, opts, &path, hook)
+            write::write_jsonl_file(plan, Span { seed, start, count }, opts, &path, hook)
         })
     }
 }

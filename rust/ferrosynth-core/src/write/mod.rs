@@ -37,6 +37,14 @@ impl Default for RunOptions {
     }
 }
 
+/// The samples of a run: indexes `start..start + count` under `seed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub seed: u64,
+    pub start: u64,
+    pub count: u64,
+}
+
 /// Called after each wave of chunks with the number of rows done so far; an error stops the run.
 pub type Progress<'a> = &'a mut dyn FnMut(u64) -> Result<()>;
 
@@ -44,15 +52,14 @@ pub type Progress<'a> = &'a mut dyn FnMut(u64) -> Result<()>;
 /// chunk, in index order, to `sink`.
 pub fn run_chunks(
     plan: &Plan,
-    seed: u64,
-    start: u64,
-    count: u64,
+    span: Span,
     envelope: Envelope,
     sep: u8,
     opts: RunOptions,
     sink: &mut dyn FnMut(&[u8]) -> Result<()>,
     progress: Progress<'_>,
 ) -> Result<()> {
+    let Span { seed, start, count } = span;
     let chunk = opts.chunk_rows.max(1) as u64;
     let n_chunks = count.div_ceil(chunk);
     let threads = resolve_threads(opts.threads).min(n_chunks.max(1) as usize);
@@ -98,20 +105,16 @@ pub fn run_chunks(
 /// Samples `start..start+count` as one JSON array.
 pub fn generate_array(
     plan: &Plan,
-    seed: u64,
-    start: u64,
-    count: u64,
+    span: Span,
     envelope: Envelope,
     opts: RunOptions,
     progress: Progress<'_>,
 ) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(2 + count.min(1 << 20) as usize * 64);
+    let mut out = Vec::with_capacity(2 + span.count.min(1 << 20) as usize * 64);
     out.push(b'[');
     run_chunks(
         plan,
-        seed,
-        start,
-        count,
+        span,
         envelope,
         b',',
         opts,
@@ -131,9 +134,7 @@ pub fn generate_array(
 /// Samples `start..start+count` as JSON Lines into `w`; returns the bytes written.
 pub fn write_jsonl(
     plan: &Plan,
-    seed: u64,
-    start: u64,
-    count: u64,
+    span: Span,
     opts: RunOptions,
     w: &mut dyn Write,
     path: &str,
@@ -142,9 +143,7 @@ pub fn write_jsonl(
     let mut written = 0u64;
     run_chunks(
         plan,
-        seed,
-        start,
-        count,
+        span,
         Envelope::Sample,
         b'\n',
         opts,
@@ -162,25 +161,14 @@ pub fn write_jsonl(
 /// complete or not at all (temporary file in the same directory, renamed on success).
 pub fn write_jsonl_file(
     plan: &Plan,
-    seed: u64,
-    start: u64,
-    count: u64,
+    span: Span,
     opts: RunOptions,
     path: &std::path::Path,
     progress: Progress<'_>,
 ) -> Result<u64> {
     let mut file = AtomicFile::create(path)?;
     let shown = path.display().to_string();
-    let written = write_jsonl(
-        plan,
-        seed,
-        start,
-        count,
-        opts,
-        file.writer(),
-        &shown,
-        progress,
-    )?;
+    let written = write_jsonl(plan, span, opts, file.writer(), &shown, progress)?;
     file.commit()?;
     Ok(written)
 }
