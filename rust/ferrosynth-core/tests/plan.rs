@@ -1,6 +1,5 @@
 //! Plan-level behaviour of the core: determinism across chunking and threads, validity, errors.
 
-use ferrosynth_core::plan::Spec;
 use ferrosynth_core::write::{generate_array, write_jsonl, Span};
 use ferrosynth_core::{Envelope, Error, Plan, Pools, RunOptions};
 use serde_json::{json, Value};
