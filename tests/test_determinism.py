@@ -42,7 +42,17 @@ CASES: dict[str, GeneratorConfig] = {
 # sha256 of the JSONL of the 50 samples of each case. A change here changes what a seed
 # produces: a breaking change that must be deliberate, documented in CHANGELOG.md, and come
 # with a DATA_VERSION bump.
-GOLDEN: dict[str, str] = {}
+GOLDEN: dict[str, str] = {
+    "text": "900b4351060ac84b88d1c77ec64157abe314a2ed55a7a8f5c67933abd3137997",
+    "json": "c9bf76cf74a19c86717db283057a6e8378e411420ca677707c0f6ecb86c13166",
+    "json_schema": "3c53a354c67704ec2d9e42fdf39697961c9dbeb18e069e8766683bc240377b95",
+    "conversation": "1374d1b34abaf63c92a82853c9fd720bad7d096d5d98b051b7b0432ffaa8c8c2",
+    "code_assistant": "ce899fe3219c0d90ef09a121a76ba944ae01b0e5d7700968da6b97f17c7f0c10",
+    "research_assistant": "71267261b01ea5b2bd0b617ce9c75ef831b88f05e204344f3561e8745a01dfa0",
+    "tool_call": "f0105672eebcf6909d45cad28ddcac785f9ae4565b404dbfe9c1420190aeea49",
+    "tool_call_email": "22f9cafd3d131719a2ed1803732046ac6f23bde1d7965381ca6fd434e596f2b4",
+    "agent_trace": "cf63af3b93555d89cdac694861b895baf2b94f474acebc5a8961f2fa4547c542",
+}
 
 
 def digest(config: GeneratorConfig) -> str:
