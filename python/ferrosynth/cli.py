@@ -13,15 +13,18 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from pydantic import ValidationError
 
-try:  # typer vendors click since 0.2x; before that it used click itself
+if TYPE_CHECKING:  # one spelling for mypy, whether or not click is installed beside typer
     from typer._click.exceptions import UsageError as _UsageError
-except ImportError:  # pragma: no cover
-    from click.exceptions import UsageError as _UsageError  # type: ignore[import-not-found,no-redef]
+else:
+    try:  # typer vendors click since 0.2x; before that it used click itself
+        from typer._click.exceptions import UsageError as _UsageError
+    except ImportError:  # pragma: no cover
+        from click.exceptions import UsageError as _UsageError
 
 from ferrosynth import DataGenerator, DataType, FerrosynthError, GeneratorConfig, __version__
 from ferrosynth.templates import CONVERSATION_TEMPLATES, TOOL_CALL_TEMPLATES
