@@ -1,0 +1,357 @@
+"""Samples per second of ``DataGenerator().generate(config)``, against a Faker baseline.
+
+Each data type is one benchmark group holding two peers measured in the same run:
+
+- ``ferrosynth``: ``ferrosynth.DataGenerator().generate(config)`` for ``FERRO_N`` samples, the
+  whole public call (plan lookup, Rust generation, building the Python objects).
+- ``faker``: what ``aumai-datasynthesizer`` does per sample with Faker, re-implemented below from
+  its documented behaviour, for ``FAKER_N`` samples. It is deliberately kind to the baseline: the
+  ``Faker`` instance is built once outside the timed region, and results stay plain dicts (the
+  reference also builds ``ConversationTurn`` models and validates a ``SyntheticDataset``).
+
+Rounds differ in sample count, so ``benches/report.py`` divides each round by
+``extra_info["samples"]`` and reports samples/s and the ratio per group.
+
+Off in the normal test run (``--benchmark-disable``, ``testpaths = ["tests"]``). Run with::
+
+    .venv/bin/pytest benches --benchmark-enable --benchmark-only --benchmark-json=bench.json
+    .venv/bin/python benches/report.py bench.json
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from faker import Faker
+
+from ferrosynth import DataGenerator, DataType, GeneratorConfig
+from ferrosynth.templates import CONVERSATION_TEMPLATES, TOOL_CALL_TEMPLATES
+
+FERRO_N = 10_000
+FAKER_N = 1_000
+SEED = 42
+ROUNDS = 7
+
+#: The schema example from the reference's API documentation (``SchemaBasedGenerator``).
+EXAMPLE_SCHEMA: dict[str, object] = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "format": "uuid"},
+        "score": {"type": "number", "minimum": 0.0, "maximum": 1.0},
+        "label": {"type": "string", "enum": ["positive", "negative", "neutral"]},
+    },
+    "required": ["id", "score", "label"],
+}
+LABELS = ("positive", "negative", "neutral")
+TOOL_NAMES = {str(t["name"]) for t in TOOL_CALL_TEMPLATES.values()}
+
+Sample = dict[str, Any]
+
+
+# -- the Faker baseline: per-sample work of aumai-datasynthesizer -------------------------------
+
+# The reference resolves a few placeholder names to specific Faker methods and every other name
+# to ``faker.word()``; ferrosynth's templates are rendered through the same rule.
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def _placeholder(faker: Faker, name: str) -> str:
+    if name == "order_id":
+        return str(faker.numerify("######"))
+    if name == "email":
+        return str(faker.email())
+    if name == "first_name":
+        return str(faker.first_name())
+    if name == "last_name":
+        return str(faker.last_name())
+    if name == "date":
+        return str(faker.future_date())
+    if name == "year":
+        return str(faker.year())
+    if name in ("paper_title", "conclusion"):
+        return str(faker.sentence())
+    return str(faker.word())
+
+
+def _schema_value(faker: Faker, schema: dict[str, Any]) -> Any:
+    kind = schema.get("type", "string")
+    if kind == "object":
+        return _schema_object(faker, schema)
+    if kind == "string":
+        enum = schema.get("enum")
+        if isinstance(enum, list) and enum:
+            return faker.random_element(enum)
+        fmt = schema.get("format", "")
+        if fmt == "email":
+            return faker.email()
+        if fmt == "uuid":
+            return str(uuid.uuid4())
+        return faker.sentence(nb_words=4).rstrip(".")
+    if kind == "integer":
+        lo, hi = int(schema.get("minimum", 0)), int(schema.get("maximum", 1000))
+        return faker.random_int(min=lo, max=hi)
+    if kind == "number":
+        lo, hi = float(schema.get("minimum", 0.0)), float(schema.get("maximum", 1.0))
+        return round(random.uniform(lo, hi), 4)
+    if kind == "boolean":
+        return faker.boolean()
+    if kind == "null":
+        return None
+    return faker.word()
+
+
+def _schema_object(faker: Faker, schema: dict[str, Any]) -> dict[str, Any]:
+    required = schema.get("required", [])
+    return {
+        name: _schema_value(faker, sub)
+        for name, sub in schema.get("properties", {}).items()
+        if name in required or faker.boolean(chance_of_getting_true=80)
+    }
+
+
+def _faker_text(faker: Faker, n: int) -> list[Sample]:
+    out = []
+    for i in range(n):
+        nb = faker.random_int(min=1, max=5)
+        out.append({"index": i, "text": faker.paragraph(nb_sentences=nb)})
+    return out
+
+
+def _faker_json(faker: Faker, n: int) -> list[Sample]:
+    return [
+        {
+            "index": i,
+            "id": str(uuid.uuid4()),
+            "name": faker.name(),
+            "email": faker.email(),
+            "value": faker.pyfloat(min_value=0, max_value=1000, right_digits=2),
+            "active": faker.boolean(),
+            "tags": [faker.word() for _ in range(faker.random_int(min=1, max=5))],
+            "created_at": str(faker.date_time_this_year()),
+        }
+        for i in range(n)
+    ]
+
+
+def _faker_json_schema(faker: Faker, n: int) -> list[Sample]:
+    return [{"index": i, **_schema_object(faker, EXAMPLE_SCHEMA)} for i in range(n)]
+
+
+def _faker_conversation(faker: Faker, n: int) -> list[Sample]:
+    turns = CONVERSATION_TEMPLATES["customer_support"]
+
+    def fill(m: re.Match[str]) -> str:
+        return _placeholder(faker, m.group(1))
+
+    return [
+        {
+            "index": i,
+            "turns": [
+                {
+                    "role": str(t["role"]),
+                    "content": _PLACEHOLDER.sub(fill, str(t["content"])),
+                    "tool_calls": None,
+                }
+                for t in turns
+            ],
+        }
+        for i in range(n)
+    ]
+
+
+def _faker_tool_call(faker: Faker, n: int) -> list[Sample]:
+    tool = TOOL_CALL_TEMPLATES["search"]
+    params: dict[str, Any] = tool["parameters"]  # type: ignore[assignment]
+    return [
+        {
+            "index": i,
+            "id": str(uuid.uuid4()),
+            "type": "function",
+            "function": {
+                "name": tool["name"],
+                "arguments": json.dumps(_schema_object(faker, params)),
+            },
+        }
+        for i in range(n)
+    ]
+
+
+def _faker_agent_trace(faker: Faker, n: int) -> list[Sample]:
+    tool_keys = list(TOOL_CALL_TEMPLATES)
+    out = []
+    for i in range(n):
+        steps: list[Sample] = []
+        t = time.time()
+        for k in range(faker.random_int(min=2, max=6)):
+            kind = faker.random_element(["thought", "tool_call", "observation"])
+            step: Sample = {
+                "step": k,
+                "type": kind,
+                "timestamp": t + k * faker.pyfloat(min_value=0.1, max_value=2.0),
+            }
+            if kind == "thought":
+                step["content"] = faker.sentence()
+            elif kind == "tool_call":
+                step["tool"] = TOOL_CALL_TEMPLATES[faker.random_element(tool_keys)]["name"]
+                step["arguments"] = {"query": faker.sentence(nb_words=4)}
+            else:
+                step["content"] = faker.paragraph(nb_sentences=2)
+            steps.append(step)
+        out.append(
+            {
+                "index": i,
+                "trace_id": str(uuid.uuid4()),
+                "agent": faker.word() + "_agent",
+                "task": faker.sentence(nb_words=6),
+                "steps": steps,
+                "final_answer": faker.paragraph(nb_sentences=1),
+                "success": faker.boolean(chance_of_getting_true=80),
+            }
+        )
+    return out
+
+
+# -- what every result must look like -------------------------------------------------------
+
+
+def _check_text(s: Sample) -> None:
+    assert isinstance(s["text"], str)
+    assert s["text"]
+
+
+def _check_json(s: Sample) -> None:
+    assert uuid.UUID(s["id"])
+    assert "@" in s["email"]
+    assert 0 <= s["value"] <= 1000
+
+
+def _check_json_schema(s: Sample) -> None:
+    assert uuid.UUID(s["id"])
+    assert 0.0 <= s["score"] <= 1.0
+    assert s["label"] in LABELS
+
+
+def _check_conversation(s: Sample) -> None:
+    turns = s["turns"]
+    assert len(turns) == len(CONVERSATION_TEMPLATES["customer_support"])
+    assert "{" not in turns[1]["content"]
+
+
+def _check_tool_call(s: Sample) -> None:
+    assert s["function"]["name"] == "web_search"
+    assert "query" in json.loads(s["function"]["arguments"])
+
+
+def _check_agent_trace(s: Sample) -> None:
+    assert 2 <= len(s["steps"]) <= 6
+    assert all(st["tool"] in TOOL_NAMES for st in s["steps"] if st["type"] == "tool_call")
+
+
+@dataclass(frozen=True)
+class Case:
+    group: str
+    data_type: DataType
+    faker_fn: Callable[[Faker, int], list[Sample]]
+    check: Callable[[Sample], None]
+    schema: dict[str, object] | None = None
+    constraints: dict[str, object] = field(default_factory=dict)
+
+    def config(self, count: int) -> GeneratorConfig:
+        return GeneratorConfig(
+            data_type=self.data_type,
+            count=count,
+            seed=SEED,
+            schema=self.schema,
+            constraints=self.constraints,
+        )
+
+
+CASES = [
+    Case("text", DataType.text, _faker_text, _check_text),
+    Case("json", DataType.json, _faker_json, _check_json),
+    Case("json_schema", DataType.json, _faker_json_schema, _check_json_schema, EXAMPLE_SCHEMA),
+    Case(
+        "conversation",
+        DataType.conversation,
+        _faker_conversation,
+        _check_conversation,
+        constraints={"template": "customer_support"},
+    ),
+    Case(
+        "tool_call",
+        DataType.tool_call,
+        _faker_tool_call,
+        _check_tool_call,
+        constraints={"tool": "search"},
+    ),
+    Case("agent_trace", DataType.agent_trace, _faker_agent_trace, _check_agent_trace),
+]
+# Each group's two peers run back to back, so drift on a shared machine hits both alike.
+PARAMS = [
+    pytest.param(c, lib, id=f"{c.group}-{lib}", marks=pytest.mark.benchmark(group=c.group))
+    for c in CASES
+    for lib in ("ferrosynth", "faker")
+]
+
+
+def _check_all(case: Case, samples: list[Sample], n: int) -> None:
+    assert len(samples) == n
+    assert [samples[0]["index"], samples[-1]["index"]] == [0, n - 1]
+    for s in (samples[0], samples[n // 2], samples[-1]):
+        case.check(s)
+
+
+def _extra(benchmark: Any, library: str, case: Case, n: int) -> None:
+    benchmark.extra_info.update(
+        {
+            "library": library,
+            "data_type": case.group,
+            "samples": n,
+            "ferrosynth_threads": os.environ.get("FERROSYNTH_THREADS", "default"),
+        }
+    )
+
+
+@pytest.mark.parametrize(("case", "library"), PARAMS)
+def test_generate(benchmark: Any, case: Case, library: str) -> None:
+    """Samples/s of one data type for one peer (see the module docstring)."""
+    if library == "ferrosynth":
+        _bench_ferrosynth(benchmark, case)
+    else:
+        _bench_faker(benchmark, case)
+
+
+def _bench_ferrosynth(benchmark: Any, case: Case) -> None:
+    """ferrosynth: ``DataGenerator().generate(config)`` for ``FERRO_N`` samples."""
+    gen = DataGenerator()
+    config = case.config(FERRO_N)
+    _extra(benchmark, "ferrosynth", case, FERRO_N)
+    ds = benchmark.pedantic(
+        gen.generate, args=(config,), rounds=ROUNDS, iterations=1, warmup_rounds=1
+    )
+    assert ds.metadata["generated_count"] == FERRO_N
+    _check_all(case, ds.samples, FERRO_N)
+
+
+def _bench_faker(benchmark: Any, case: Case) -> None:
+    """Faker baseline: the reference's per-sample Faker calls for ``FAKER_N`` samples."""
+    faker = Faker("en_US")
+
+    def run() -> list[Sample]:
+        # As the reference does on every seeded call.
+        Faker.seed(SEED)
+        random.seed(SEED)
+        return case.faker_fn(faker, FAKER_N)
+
+    _extra(benchmark, "faker", case, FAKER_N)
+    samples = benchmark.pedantic(run, rounds=ROUNDS, iterations=1, warmup_rounds=1)
+    _check_all(case, samples, FAKER_N)
