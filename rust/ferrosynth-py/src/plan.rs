@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use ferrosynth_core::plan::Kind;
-use ferrosynth_core::write::{self, RunOptions, Span, DEFAULT_CHUNK_ROWS};
+use ferrosynth_core::write::{self, columns, Encoding, Job, RunOptions, Span, DEFAULT_CHUNK_ROWS};
 use ferrosynth_core::Envelope;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -25,6 +25,16 @@ fn envelope(name: &str) -> PyResult<Envelope> {
         "bare" => Ok(Envelope::Bare),
         other => Err(PyValueError::new_err(format!(
             "envelope must be one of 'sample', 'bare'; got {other:?}"
+        ))),
+    }
+}
+
+fn encoding(name: &str) -> PyResult<Encoding> {
+    match name {
+        "none" => Ok(Encoding::Plain),
+        "gzip" => Ok(Encoding::Gzip),
+        other => Err(PyValueError::new_err(format!(
+            "compression must be one of 'none', 'gzip'; got {other:?}"
         ))),
     }
 }
@@ -78,34 +88,52 @@ impl Plan {
         Ok(PyBytes::new(py, &bytes))
     }
 
-    #[pyo3(signature = (seed, start, count, *, threads = None, chunk_rows = None))]
+    /// The column types of a sample, as JSON (see `ferrosynth.io.arrow`).
+    fn columns(&self) -> String {
+        let mut w = ferrosynth_core::json::JsonWriter::default();
+        columns::sample_columns(&self.inner).write(&mut w);
+        String::from_utf8(w.buf).unwrap_or_default()
+    }
+
+    #[pyo3(signature = (seed, start, count, *, shape = "native", threads = None, chunk_rows = None))]
+    #[allow(clippy::too_many_arguments)]
     fn jsonl<'py>(
         &self,
         py: Python<'py>,
         seed: u64,
         start: u64,
         count: u64,
+        shape: &str,
         threads: Option<usize>,
         chunk_rows: Option<usize>,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let plan = &*self.inner;
+        let cols = match shape {
+            "native" => None,
+            "columnar" => Some(columns::sample_columns(&self.inner)),
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "shape must be one of 'native', 'columnar'; got {other:?}"
+                )))
+            }
+        };
+        let job = Job {
+            plan: &self.inner,
+            span: Span { seed, start, count },
+            envelope: Envelope::Sample,
+            sep: b'\n',
+            encoding: Encoding::Plain,
+            columns: cols.as_ref(),
+        };
         let opts = options(threads, chunk_rows);
         let bytes = detached(py, None, |hook| {
             let mut out = Vec::new();
-            write::write_jsonl(
-                plan,
-                Span { seed, start, count },
-                opts,
-                &mut out,
-                "<memory>",
-                hook,
-            )?;
+            write::write_job(&job, opts, &mut out, "<memory>", hook)?;
             Ok(out)
         })?;
         Ok(PyBytes::new(py, &bytes))
     }
 
-    #[pyo3(signature = (path, seed, start, count, *, threads = None, chunk_rows = None, progress = None))]
+    #[pyo3(signature = (path, seed, start, count, *, compression = "none", threads = None, chunk_rows = None, progress = None))]
     fn write_jsonl(
         &self,
         py: Python<'_>,
@@ -113,14 +141,23 @@ impl Plan {
         seed: u64,
         start: u64,
         count: u64,
+        compression: &str,
         threads: Option<usize>,
         chunk_rows: Option<usize>,
         progress: Option<Py<PyAny>>,
     ) -> PyResult<u64> {
+        let encoding = self::encoding(compression)?;
         let plan = &*self.inner;
         let opts = options(threads, chunk_rows);
         detached(py, progress.as_ref(), |hook| {
-            write::write_jsonl_file(plan, Span { seed, start, count }, opts, &path, hook)
+            write::write_jsonl_file(
+                plan,
+                Span { seed, start, count },
+                opts,
+                encoding,
+                &path,
+                hook,
+            )
         })
     }
 }

@@ -1,19 +1,21 @@
 //! Running a plan over an index range: fixed-size chunks rendered in parallel into reused
-//! buffers and handed to a sink in index order. Output bytes do not depend on the chunk size
-//! or the thread count, because each sample depends only on `(plan, seed, index)`.
+//! buffers and handed to a sink in index order (see [`engine`]). Output bytes do not depend on
+//! the chunk size or the thread count, because each sample depends only on `(plan, seed, index)`.
 
 mod atomic;
+pub mod columns;
+mod encode;
+mod engine;
 mod threads;
 
 pub use atomic::AtomicFile;
-pub use threads::resolve_threads;
+pub use encode::{Encoding, GZIP_LEVEL, GZIP_MEMBER_ROWS};
+pub use engine::Job;
+pub use threads::{resolve_threads, THREADS_ENV};
 
 use std::io::Write;
 
-use rayon::prelude::*;
-
 use crate::error::{Error, Result};
-use crate::json::JsonWriter;
 use crate::plan::{Envelope, Plan};
 
 /// Default rows per chunk: large enough to amortise scheduling, small enough to keep memory flat.
@@ -45,62 +47,9 @@ pub struct Span {
     pub count: u64,
 }
 
-/// Called after each wave of chunks with the number of rows done so far; an error stops the run.
+/// Called between chunks (at most every 50 ms, and once at the end) with the number of rows
+/// written so far; an error stops the run.
 pub type Progress<'a> = &'a mut dyn FnMut(u64) -> Result<()>;
-
-/// Renders samples `start..start+count`, each followed by `sep`, and feeds the bytes of each
-/// chunk, in index order, to `sink`.
-pub fn run_chunks(
-    plan: &Plan,
-    span: Span,
-    envelope: Envelope,
-    sep: u8,
-    opts: RunOptions,
-    sink: &mut dyn FnMut(&[u8]) -> Result<()>,
-    progress: Progress<'_>,
-) -> Result<()> {
-    let Span { seed, start, count } = span;
-    let chunk = opts.chunk_rows.max(1) as u64;
-    let n_chunks = count.div_ceil(chunk);
-    let threads = resolve_threads(opts.threads).min(n_chunks.max(1) as usize);
-    let render = |buf: &mut Vec<u8>, c: u64| {
-        let lo = start + c * chunk;
-        let hi = (lo + chunk).min(start + count);
-        let mut w = JsonWriter::from_buf(std::mem::take(buf));
-        w.buf.clear();
-        let mut scratch = plan.scratch();
-        for i in lo..hi {
-            w.reset_state();
-            plan.emit(seed, i, envelope, &mut scratch, &mut w);
-            w.buf.push(sep);
-        }
-        *buf = w.buf;
-    };
-    let mut bufs: Vec<Vec<u8>> = vec![Vec::new(); threads];
-    let mut done_rows = 0u64;
-    let mut c = 0u64;
-    let pool = (threads > 1).then(|| threads::pool(threads));
-    while c < n_chunks {
-        let wave = (n_chunks - c).min(threads as u64) as usize;
-        match &pool {
-            Some(pool) => pool.install(|| {
-                bufs[..wave]
-                    .par_iter_mut()
-                    .enumerate()
-                    .for_each(|(k, b)| render(b, c + k as u64));
-            }),
-            None => render(&mut bufs[0], c),
-        }
-        for b in &bufs[..wave] {
-            sink(b)?;
-        }
-        c += wave as u64;
-        done_rows = (c * chunk).min(count);
-        progress(done_rows)?;
-    }
-    debug_assert_eq!(done_rows, count);
-    Ok(())
-}
 
 /// Samples `start..start+count` as one JSON array.
 pub fn generate_array(
@@ -110,15 +59,24 @@ pub fn generate_array(
     opts: RunOptions,
     progress: Progress<'_>,
 ) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(2 + span.count.min(1 << 20) as usize * 64);
-    out.push(b'[');
-    run_chunks(
+    let mut out = vec![b'['];
+    // Size the buffer once from the first chunk instead of growing it repeatedly.
+    let first_rows = span.count.min(opts.chunk_rows.max(1) as u64).max(1);
+    let job = Job {
         plan,
         span,
         envelope,
-        b',',
+        sep: b',',
+        encoding: Encoding::Plain,
+        columns: None,
+    };
+    job.run(
         opts,
         &mut |b| {
+            if out.len() == 1 {
+                let estimate = b.len() as u64 * span.count.div_ceil(first_rows);
+                out.reserve(usize::try_from(estimate).unwrap_or(0).saturating_add(2));
+            }
             out.extend_from_slice(b);
             Ok(())
         },
@@ -131,21 +89,38 @@ pub fn generate_array(
     Ok(out)
 }
 
-/// Samples `start..start+count` as JSON Lines into `w`; returns the bytes written.
+/// Samples `start..start+count` as JSON Lines (encoded by `encoding`) into `w`; returns the
+/// bytes written.
 pub fn write_jsonl(
     plan: &Plan,
     span: Span,
+    opts: RunOptions,
+    encoding: Encoding,
+    w: &mut dyn Write,
+    path: &str,
+    progress: Progress<'_>,
+) -> Result<u64> {
+    let job = Job {
+        plan,
+        span,
+        envelope: Envelope::Sample,
+        sep: b'\n',
+        encoding,
+        columns: None,
+    };
+    write_job(&job, opts, w, path, progress)
+}
+
+/// Runs `job` into `w` (`path` names it in errors); returns the bytes written.
+pub fn write_job(
+    job: &Job<'_>,
     opts: RunOptions,
     w: &mut dyn Write,
     path: &str,
     progress: Progress<'_>,
 ) -> Result<u64> {
     let mut written = 0u64;
-    run_chunks(
-        plan,
-        span,
-        Envelope::Sample,
-        b'\n',
+    job.run(
         opts,
         &mut |b| {
             written += b.len() as u64;
@@ -163,12 +138,13 @@ pub fn write_jsonl_file(
     plan: &Plan,
     span: Span,
     opts: RunOptions,
+    encoding: Encoding,
     path: &std::path::Path,
     progress: Progress<'_>,
 ) -> Result<u64> {
     let mut file = AtomicFile::create(path)?;
     let shown = path.display().to_string();
-    let written = write_jsonl(plan, span, opts, file.writer(), &shown, progress)?;
+    let written = write_jsonl(plan, span, opts, encoding, file.writer(), &shown, progress)?;
     file.commit()?;
     Ok(written)
 }

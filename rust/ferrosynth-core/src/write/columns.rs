@@ -1,0 +1,231 @@
+//! Column types for columnar output (Arrow / Parquet), derived from the compiled plan.
+//!
+//! Every sample maps onto a struct of typed columns: nested objects become structs, arrays
+//! become lists. A value with no single Arrow type (mixed-type enums, type unions, tool-call
+//! arguments whose shape depends on the tool) becomes a `json` column: a string holding the value
+//! serialised as JSON, so nothing is lost and every row has the same schema.
+
+use serde_json::Value;
+
+use crate::json::JsonWriter;
+use crate::plan::{Kind, Plan};
+use crate::schema::Node;
+
+/// A column type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Col {
+    Int,
+    Float,
+    Bool,
+    Str,
+    Null,
+    /// A string holding a JSON value.
+    Json,
+    List(Box<Col>),
+    Struct(Vec<(String, Col)>),
+}
+
+impl Col {
+    fn list(item: Col) -> Col {
+        Col::List(Box::new(item))
+    }
+
+    fn fields(fields: &[(&str, Col)]) -> Col {
+        Col::Struct(
+            fields
+                .iter()
+                .map(|(n, c)| ((*n).to_owned(), c.clone()))
+                .collect(),
+        )
+    }
+
+    /// Whether rows need rewriting (some value must be turned into a JSON string).
+    pub fn has_json(&self) -> bool {
+        match self {
+            Col::Json => true,
+            Col::List(item) => item.has_json(),
+            Col::Struct(fields) => fields.iter().any(|(_, c)| c.has_json()),
+            _ => false,
+        }
+    }
+
+    /// Writes this type as JSON (`"int"`, `{"list": …}`, `{"struct": [[name, …], …]}`) for Python.
+    pub fn write(&self, w: &mut JsonWriter) {
+        match self {
+            Col::Int => w.str("int"),
+            Col::Float => w.str("float"),
+            Col::Bool => w.str("bool"),
+            Col::Str => w.str("string"),
+            Col::Null => w.str("null"),
+            Col::Json => w.str("json"),
+            Col::List(item) => {
+                w.begin_object();
+                w.key("list");
+                item.write(w);
+                w.end_object();
+            }
+            Col::Struct(fields) => {
+                w.begin_object();
+                w.key("struct");
+                w.begin_array();
+                for (name, col) in fields {
+                    w.begin_array();
+                    w.str(name);
+                    col.write(w);
+                    w.end_array();
+                }
+                w.end_array();
+                w.end_object();
+            }
+        }
+    }
+
+    /// Rewrites `value` in place so that every `json` column holds a JSON string.
+    pub fn conform(&self, value: &mut Value) {
+        match (self, value) {
+            (_, Value::Null) => {}
+            (Col::Json, v) => {
+                let text = serde_json::to_string(v).unwrap_or_default();
+                *v = Value::String(text);
+            }
+            (Col::List(item), Value::Array(items)) => {
+                items.iter_mut().for_each(|v| item.conform(v))
+            }
+            (Col::Struct(fields), Value::Object(map)) => {
+                for (name, col) in fields {
+                    if let Some(v) = map.get_mut(name) {
+                        col.conform(v);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The column type of one sample (the `SyntheticDataset.samples` shape, `index` first).
+pub fn sample_columns(plan: &Plan) -> Col {
+    use Col::{Bool, Float, Int, Json, Str};
+    match &plan.kind {
+        Kind::Text { .. } => Col::fields(&[("index", Int), ("text", Str)]),
+        Kind::FreeForm => Col::fields(&[
+            ("index", Int),
+            ("id", Str),
+            ("name", Str),
+            ("email", Str),
+            ("value", Float),
+            ("active", Bool),
+            ("tags", Col::list(Str)),
+            ("created_at", Str),
+        ]),
+        Kind::Schema(schema) => match node_columns(&schema.root) {
+            Col::Struct(mut fields) => {
+                fields.retain(|(n, _)| n != "index");
+                fields.insert(0, ("index".into(), Int));
+                Col::Struct(fields)
+            }
+            other => Col::Struct(vec![("index".into(), Int), ("value".into(), other)]),
+        },
+        Kind::Conversation(_) => {
+            let turn = Col::fields(&[("role", Str), ("content", Str), ("tool_calls", Json)]);
+            Col::fields(&[("index", Int), ("turns", Col::list(turn))])
+        }
+        Kind::ToolCall(_) => Col::fields(&[
+            ("index", Int),
+            ("id", Str),
+            ("type", Str),
+            (
+                "function",
+                Col::fields(&[("name", Str), ("arguments", Str)]),
+            ),
+        ]),
+        Kind::AgentTrace(_) => {
+            let step = Col::fields(&[
+                ("step", Int),
+                ("type", Str),
+                ("timestamp", Float),
+                ("content", Str),
+                ("tool", Str),
+                ("arguments", Json),
+            ]);
+            Col::fields(&[
+                ("index", Int),
+                ("trace_id", Str),
+                ("agent", Str),
+                ("task", Str),
+                ("steps", Col::list(step)),
+                ("final_answer", Str),
+                ("success", Bool),
+            ])
+        }
+    }
+}
+
+/// The column type of a schema node.
+pub fn node_columns(node: &Node) -> Col {
+    match node {
+        Node::Object(obj) => Col::Struct(
+            obj.props
+                .iter()
+                .map(|p| (p.name.clone(), node_columns(&p.node)))
+                .collect(),
+        ),
+        Node::String(_) => Col::Str,
+        Node::Integer { .. } => Col::Int,
+        Node::Number(_) => Col::Float,
+        Node::Boolean => Col::Bool,
+        Node::Null => Col::Null,
+        Node::Array { items, .. } => Col::list(node_columns(items)),
+        Node::Enum(values) => unify(values.iter().map(|v| raw_columns(v))),
+        Node::Const(value) => raw_columns(value),
+        Node::Choice(nodes) => unify(nodes.iter().map(node_columns)),
+    }
+}
+
+/// The column type of a serialised JSON scalar (structured constants become `json`).
+fn raw_columns(raw: &[u8]) -> Col {
+    match serde_json::from_slice::<Value>(raw) {
+        Ok(Value::String(_)) => Col::Str,
+        Ok(Value::Bool(_)) => Col::Bool,
+        Ok(Value::Null) => Col::Null,
+        Ok(Value::Number(n)) if n.is_i64() || n.is_u64() => Col::Int,
+        Ok(Value::Number(_)) => Col::Float,
+        _ => Col::Json,
+    }
+}
+
+/// One type for several alternatives: equal types stay, `null` joins anything (nullable),
+/// integers widen to floats, anything else becomes `json`.
+fn unify(cols: impl Iterator<Item = Col>) -> Col {
+    let mut acc: Option<Col> = None;
+    for col in cols {
+        acc = Some(match (acc, col) {
+            (None, c) => c,
+            (Some(a), b) if a == b => a,
+            (Some(Col::Null), b) | (Some(b), Col::Null) => b,
+            (Some(Col::Int), Col::Float) | (Some(Col::Float), Col::Int) => Col::Float,
+            _ => Col::Json,
+        });
+    }
+    acc.unwrap_or(Col::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unify_widens_and_falls_back_to_json() {
+        assert_eq!(unify([Col::Int, Col::Float].into_iter()), Col::Float);
+        assert_eq!(unify([Col::Null, Col::Str].into_iter()), Col::Str);
+        assert_eq!(unify([Col::Str, Col::Int].into_iter()), Col::Json);
+    }
+
+    #[test]
+    fn conform_stringifies_json_columns_only() {
+        let col = Col::fields(&[("a", Col::Json), ("b", Col::list(Col::Int))]);
+        let mut v = serde_json::json!({"a": {"x": [1, 2]}, "b": [1, 2]});
+        col.conform(&mut v);
+        assert_eq!(v, serde_json::json!({"a": "{\"x\":[1,2]}", "b": [1, 2]}));
+    }
+}
