@@ -93,13 +93,18 @@ def generate(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="JSONL file to write; stdout when omitted or '-'."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="File to write; the format follows the extension: .jsonl, .jsonl.gz, .parquet."
+            " JSON Lines to stdout when omitted or '-'.",
+        ),
     ] = None,
     workers: Annotated[
         int | None, typer.Option("--workers", "-w", help="Threads; all cores when omitted.")
     ] = None,
 ) -> None:
-    """Generate samples as JSON Lines."""
+    """Generate samples as JSON Lines (stdout or a file), gzip-compressed JSONL or Parquet."""
     if data_type not in _TYPES:
         raise InputError(f"unknown --type {data_type!r}; expected one of: {', '.join(_TYPES)}")
     if count <= 0:
