@@ -7,12 +7,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.ferrosynth-installed
 SOURCES := pyproject.toml Cargo.toml Cargo.lock $(shell find rust -name '*.rs' -o -name Cargo.toml)
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench docs dist-test clean
 
 $(STAMP): $(SOURCES)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench,docs]'
 	touch $@
 
 # The main job: a dataset from the embedded defaults (agent traces, seed 42), no config needed.
@@ -37,6 +37,16 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pytest benches --benchmark-enable --benchmark-only
 
+# The documentation site (mkdocs-material); --strict turns every warning (a broken link, a
+# missing page) into a failure. Output in site/.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+# Build the wheel and the sdist, install each into a fresh virtual environment, and run the
+# tests against the installed package, not the source tree.
+dist-test: $(STAMP)
+	PYTHON=$(PYTHON) MATURIN=$(BIN)/maturin .ci/test-installed
+
 clean:
-	rm -rf $(VENV) target out .pytest_cache .mypy_cache .ruff_cache .benchmarks
+	rm -rf $(VENV) target out dist site .pytest_cache .mypy_cache .ruff_cache .benchmarks
 	find python -name '*.so' -delete

@@ -9,6 +9,8 @@ Per page, in a fresh temporary directory, in order:
   characters within a line);
 - a block preceded by ``<!-- docs-test: file NAME -->`` is written to ``NAME`` instead (a schema,
   a test module), for later blocks to use;
+- a block preceded by ``<!-- docs-test: requires MODULE -->`` runs when ``MODULE`` imports and
+  is skipped otherwise (optional dependencies such as pyarrow);
 - a block preceded by ``<!-- docs-test: skip REASON -->`` is not run. Keep these rare.
 
 Shell examples of ferrosynth are ``console`` blocks, so they run. ``bash``/``sh`` blocks are for
@@ -18,10 +20,12 @@ languages (json, yaml, text) are data.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import subprocess
 import sys
+import sysconfig
 import types
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,7 +84,7 @@ def test_the_docs_have_runnable_examples() -> None:
 def test_directives_are_known_and_used_on_runnable_blocks() -> None:
     for page in DOCS.rglob("*.md"):
         for block in blocks(page):
-            assert block.directive in (None, "skip", "file"), block.where
+            assert block.directive in (None, "skip", "file", "requires"), block.where
             if block.directive == "skip":
                 assert block.arg, f"{block.where}: say why the block is skipped"
             if block.directive == "file":
@@ -107,7 +111,8 @@ def lines_match(expected: list[str], actual: list[str]) -> bool:
 
 def run_console(block: Block, cwd: Path) -> None:
     env = dict(os.environ)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    # The environment's scripts directory (bin/, or Scripts\\ on Windows) first on PATH.
+    env["PATH"] = f"{sysconfig.get_path('scripts')}{os.pathsep}{env.get('PATH', '')}"
     commands: list[tuple[str, list[str]]] = []
     for line in block.body.splitlines():
         if line.startswith("$ "):
@@ -145,6 +150,8 @@ def test_page_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.Monke
     for block in blocks(page):
         if block.directive == "skip":
             continue
+        if block.directive == "requires" and importlib.util.find_spec(block.arg) is None:
+            continue  # an optional dependency that is not installed
         if block.directive == "file":
             (tmp_path / block.arg).write_text(block.body, encoding="utf-8")
         elif block.lang in ("python", "py"):

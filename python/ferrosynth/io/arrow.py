@@ -29,6 +29,7 @@ __all__ = ["arrow_schema", "iter_record_batches", "require_pyarrow", "write_parq
 
 #: Rows rendered per record batch (and per Parquet row group).
 DEFAULT_BATCH_ROWS = 131_072
+BLOCK_BYTES = 1 << 22
 
 
 def require_pyarrow() -> Any:
@@ -86,7 +87,8 @@ def iter_record_batches(
     for lo in range(start, end, batch_rows):
         n = min(batch_rows, end - lo)
         raw = plan.jsonl(seed, lo, n, shape="columnar", threads=threads)
-        read = pa.json.ReadOptions(block_size=max(len(raw), 1 << 20), use_threads=True)
+        # 4 MiB blocks let pyarrow parse one batch on several threads.
+        read = pa.json.ReadOptions(block_size=BLOCK_BYTES, use_threads=True)
         table = pa.json.read_json(pa.BufferReader(raw), read_options=read, parse_options=parse)
         yield from table.to_batches()
         done += n
