@@ -241,7 +241,10 @@ def test_progress_reports_rows_done_up_to_count(tmp_path: Path) -> None:
 
 def test_sigint_stops_a_long_write_promptly_and_cleans_up(tmp_path: Path) -> None:
     code = (
-        "import sys\n"
+        # A shell starts background jobs with SIGINT ignored, and children inherit that; restore
+        # Python's handler so the test does not depend on how the suite was launched.
+        "import signal, sys\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "from ferrosynth import DataGenerator, GeneratorConfig, DataType\n"
         "print('ready', flush=True)\n"
         "DataGenerator().write(GeneratorConfig(data_type=DataType.agent_trace, count=10**9,"
@@ -259,7 +262,12 @@ def test_sigint_stops_a_long_write_promptly_and_cleans_up(tmp_path: Path) -> Non
         time.sleep(0.05)
     time.sleep(0.3)
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=30)
+    try:
+        _, err = proc.communicate(timeout=30)
+    finally:  # never leave a runaway writer behind (its ResourceWarning would fail a later test)
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
     assert proc.returncode != 0
     assert b"KeyboardInterrupt" in err
     assert listing(tmp_path) == []

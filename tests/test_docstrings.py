@@ -13,6 +13,7 @@ MODULES = [
     "ferrosynth.errors",
     "ferrosynth.locales",
     "ferrosynth.models",
+    "ferrosynth.pytest_plugin",
     "ferrosynth.templates",
 ]
 
