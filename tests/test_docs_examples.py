@@ -225,3 +225,44 @@ def test_the_cli_reference_documents_every_option_and_no_other() -> None:
         if command:
             stale = documented - spellings
             assert not stale, f"`ferrosynth {command}`: documented but gone {sorted(stale)}"
+
+
+# -- the mkdocs hooks (docs/hooks.py) -----------------------------------------------------------
+
+
+def load_hooks() -> types.ModuleType:
+    spec = importlib.util.spec_from_file_location("docs_hooks", DOCS / "hooks.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_nav_hook_drops_only_pending_pages_that_are_missing(tmp_path: Path) -> None:
+    hooks = load_hooks()
+    (tmp_path / "index.md").write_text("# x")
+    (tmp_path / "locales.md").write_text("# landed")
+    nav = [
+        {"Home": "index.md"},
+        {"Guides": [{"Locales": "locales.md"}, {"Agent data": "agent-data.md"}]},
+        {"Schema": [{"Support": "json-schema-support.md"}]},
+        {"Typo": "tutorail.md"},
+    ]
+    config = hooks.on_config({"nav": nav, "docs_dir": str(tmp_path)})
+    assert config["nav"] == [
+        {"Home": "index.md"},
+        {"Guides": [{"Locales": "locales.md"}]},  # landed: kept; pending and missing: dropped
+        {"Typo": "tutorail.md"},  # not pending: kept, so that --strict reports it
+    ]
+
+
+def test_the_content_hook_renders_rest_roles_as_code() -> None:
+    hooks = load_hooks()
+    html = (
+        "<p>Raises :class:<code>~ferrosynth.SchemaError</code> or "
+        ":meth:<code>DataGenerator.write</code>.</p><p>Example::</p>"
+    )
+    assert hooks.on_page_content(html) == (
+        "<p>Raises <code>SchemaError</code> or <code>DataGenerator.write</code>.</p><p>Example:</p>"
+    )
