@@ -5,8 +5,8 @@ Per page, in a fresh temporary directory, in order:
 - ```` ```python ```` blocks run in one namespace (later blocks see earlier names);
 - ```` ```console ```` blocks run each ``$ command`` line with bash (the ``ferrosynth`` and
   ``pytest`` of this interpreter first on ``PATH``); the command must succeed, and the lines
-  after it, if any, must equal its output (a ``...`` line matches any run of lines, ``*`` any
-  characters within a line);
+  after it, if any, must equal its output (a ``...`` line matches any run of lines, and ``...``
+  within a line any characters, as a reader would take them);
 - a block preceded by ``<!-- docs-test: file NAME -->`` is written to ``NAME`` instead (a schema,
   a test module), for later blocks to use;
 - a block preceded by ``<!-- docs-test: requires MODULE -->`` runs when ``MODULE`` imports and
@@ -94,8 +94,8 @@ def test_directives_are_known_and_used_on_runnable_blocks() -> None:
 
 
 def line_matches(pattern: str, line: str) -> bool:
-    """``line`` equals ``pattern``, where ``*`` (and only ``*``) matches any characters."""
-    regex = ".*".join(re.escape(part) for part in pattern.split("*"))
+    """``line`` equals ``pattern``, where ``...`` (and nothing else) matches any characters."""
+    regex = ".*".join(re.escape(part) for part in pattern.split("..."))
     return re.fullmatch(regex, line) is not None
 
 
@@ -165,9 +165,10 @@ def test_page_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.Monke
 def test_lines_match_wildcards() -> None:
     assert lines_match(["a", "...", "d"], ["a", "b", "c", "d"])
     assert lines_match(["a", "...", "d"], ["a", "d"])
-    assert lines_match(["a*"], ["abc"])
-    assert lines_match(['["x", *]'], ['["x", "y"]'])  # brackets are literal
+    assert lines_match(["a..."], ["abc"])
+    assert lines_match(['["x", ...]'], ['["x", "y"]'])  # brackets are literal
     assert not lines_match(["a?c"], ["abc"])
+    assert not lines_match(["a*"], ["abc"])
     assert not lines_match(["a", "d"], ["a", "b", "d"])
     assert not lines_match(["a"], ["a", "b"])
 
