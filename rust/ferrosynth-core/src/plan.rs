@@ -9,7 +9,7 @@ use crate::json::JsonWriter;
 use crate::pools::Pools;
 use crate::record;
 use crate::rng::Rng;
-use crate::schema::{EmitCtx, Node, Schema};
+use crate::schema::{EmitCtx, Schema};
 use crate::text;
 use crate::time::DEFAULT_ANCHOR;
 
@@ -165,6 +165,7 @@ impl Plan {
     ) {
         let rng = &mut Rng::for_sample(seed, index);
         let ctx = &mut s.ctx;
+        ctx.start_sample(seed, index);
         let sample = envelope == Envelope::Sample;
         // Opens the sample object and writes `index` first (the `samples` shape).
         let open = |w: &mut JsonWriter| {
@@ -196,20 +197,7 @@ impl Plan {
                 record::emit_record_members(rng, ctx, w);
                 w.end_object();
             }
-            Kind::Schema(schema) => match (&schema.root, sample) {
-                (Node::Object(obj), _) => {
-                    open(w);
-                    obj.emit_props(rng, ctx, w);
-                    w.end_object();
-                }
-                (root, true) => {
-                    open(w);
-                    w.key("value");
-                    root.emit(rng, ctx, w);
-                    w.end_object();
-                }
-                (root, false) => root.emit(rng, ctx, w),
-            },
+            Kind::Schema(schema) => schema.emit_instance(rng, ctx, w, sample.then_some(index)),
             Kind::Conversation(template) => {
                 if sample {
                     open(w);

@@ -23,10 +23,6 @@ impl LenSet {
         s
     }
 
-    pub fn cap(&self) -> usize {
-        self.cap
-    }
-
     pub fn insert(&mut self, n: usize) {
         if n <= self.cap {
             self.bits[n / 64] |= 1 << (n % 64);
@@ -39,10 +35,6 @@ impl LenSet {
 
     pub fn is_empty(&self) -> bool {
         self.bits.iter().all(|&w| w == 0)
-    }
-
-    pub fn min(&self) -> Option<usize> {
-        (0..=self.cap).find(|&n| self.contains(n))
     }
 
     pub fn union_with(&mut self, other: &LenSet) {

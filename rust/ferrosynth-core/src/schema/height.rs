@@ -1,0 +1,96 @@
+//! Recursion bounds. Each node gets the height of its shallowest finite instance (a fixpoint
+//! over the `$ref` graph); each choice remembers its shallowest branch. Once an instance is
+//! deeper than `MAX_DEPTH` or holds more than `MAX_VALUES` values, containers take their
+//! smallest valid form and choices their shallowest branch, so generation always terminates. A
+//! schema whose every instance is infinite is a compile error.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use super::node::{Node, Slot};
+use crate::error::{Error, Result};
+
+const INF: u32 = u32::MAX;
+
+/// Computes heights and shallowest branches; fails when the root has no finite instance.
+pub fn finalize(root: &Node, slots: &[Arc<Slot>]) -> Result<()> {
+    for s in slots {
+        s.height.store(INF, Ordering::Relaxed);
+    }
+    for _ in 0..=slots.len() {
+        let mut changed = false;
+        for s in slots {
+            let h = s.node.get().map_or(INF, height);
+            if h < s.height.load(Ordering::Relaxed) {
+                s.height.store(h, Ordering::Relaxed);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    if height(root) == INF {
+        let at = slots
+            .iter()
+            .find(|s| s.height.load(Ordering::Relaxed) == INF)
+            .map_or(String::new(), |s| s.pointer.clone());
+        return Err(Error::schema(
+            at,
+            "this recursive schema has no finite instance (every path requires recursing again)",
+        ));
+    }
+    Ok(())
+}
+
+fn up(h: u32) -> u32 {
+    h.saturating_add(1)
+}
+
+/// The height of the shallowest finite instance of `n` (also records shallowest branches).
+pub fn height(n: &Node) -> u32 {
+    match n {
+        Node::Object(o) => {
+            let req = o
+                .props
+                .iter()
+                .filter(|p| p.required)
+                .map(|p| height(&p.node))
+                .max()
+                .unwrap_or(0);
+            up(req.max(o.extra_height()))
+        }
+        Node::Array { items, min, .. } => {
+            if *min == 0 {
+                1
+            } else {
+                up(height(items))
+            }
+        }
+        Node::Tuple(a) => up(a.min_height(height)),
+        Node::Choice(c) => {
+            let mut best = (INF, 0);
+            for (i, b) in c.nodes.iter().enumerate() {
+                let h = height(b);
+                if h < best.0 {
+                    best = (h, i);
+                }
+            }
+            c.min_branch.store(best.1, Ordering::Relaxed);
+            best.0
+        }
+        Node::Ref(link) => link
+            .slot()
+            .map_or(INF, |s| s.height.load(Ordering::Relaxed)),
+        Node::Checked(c) => height(c.inner()),
+        Node::String(_)
+        | Node::Integer { .. }
+        | Node::Number(_)
+        | Node::Boolean
+        | Node::Null
+        | Node::Enum(_)
+        | Node::Const(_)
+        | Node::Grid(_)
+        | Node::Weighted(_) => 0,
+    }
+}
