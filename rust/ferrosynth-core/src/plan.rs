@@ -146,6 +146,51 @@ impl Plan {
         })
     }
 
+    /// Checks every instance of a JSON array produced by [`write::generate_array`] against the
+    /// plan's schema (the `validate=True` safety net); `start` numbers the samples in errors.
+    ///
+    /// [`write::generate_array`]: crate::write::generate_array
+    pub fn check_json_array(&self, bytes: &[u8], envelope: Envelope, start: u64) -> Result<()> {
+        let Kind::Schema(schema) = &self.kind else {
+            return Ok(());
+        };
+        let values: Vec<Value> = serde_json::from_slice(bytes)
+            .map_err(|e| Error::config("instances", format!("not a JSON array: {e}")))?;
+        for (i, v) in values.into_iter().enumerate() {
+            let v = match (envelope, v) {
+                (Envelope::Sample, Value::Object(mut m)) => {
+                    m.shift_remove("index");
+                    match m.remove("value") {
+                        Some(inner)
+                            if m.is_empty()
+                                && !matches!(schema.root, crate::schema::Node::Object(_)) =>
+                        {
+                            inner
+                        }
+                        Some(inner) => {
+                            m.insert("value".into(), inner);
+                            Value::Object(m)
+                        }
+                        None => Value::Object(m),
+                    }
+                }
+                (_, v) => v,
+            };
+            if let Err(f) = schema.check(&v) {
+                let at = if f.instance.is_empty() {
+                    "#".to_owned()
+                } else {
+                    f.instance.clone()
+                };
+                return Err(Error::Invalid {
+                    location: format!("sample {} at {at}", start + i as u64),
+                    reason: format!("{} (keyword {})", f.message, f.keyword),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Fresh scratch state borrowing this plan's pools.
     pub fn scratch(&self) -> Scratch<'_> {
         Scratch {

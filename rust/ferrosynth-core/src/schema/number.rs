@@ -104,7 +104,10 @@ impl Compiler<'_> {
                 );
                 return Err(Error::schema(
                     at,
-                    format!("{lk} ({l}) is greater than {hk} ({h}): no number fits"),
+                    format!(
+                        "{lk} ({l}) is greater than {hk} ({h}): no {} fits",
+                        if integer { "integer" } else { "number" }
+                    ),
                 ));
             }
         }
