@@ -80,7 +80,7 @@ impl<'d> Compiler<'d> {
         for p in &pos {
             f.merge(self.doc, p);
         }
-        f.negs = neg;
+        f.negs.extend(neg);
         let via_ref = f.via_ref;
         let result = self.facets(f, name, &at);
         let node = match result {
@@ -103,7 +103,7 @@ impl<'d> Compiler<'d> {
 
     /// Expands `f` into variants and compiles the cheapest satisfiable ones.
     pub fn facets(&mut self, f: Facets, name: Option<&str>, at: &str) -> Result<Node> {
-        let mut ok: Vec<(u32, Node)> = Vec::new();
+        let mut ok: Vec<(Vec<u16>, u32, Node)> = Vec::new();
         let mut first_err: Option<Error> = None;
         let variants = variants::expand(self.doc, f);
         let mut built = 0;
@@ -117,21 +117,30 @@ impl<'d> Compiler<'d> {
             }
             built += 1;
             match self.variant(&v, name, at) {
-                Ok(n) => ok.push((v.cost, n)),
+                Ok(n) => ok.push((v.path.clone(), v.cost, n)),
                 Err(e) => {
                     first_err.get_or_insert(e);
                 }
             }
         }
-        let Some(best) = ok.iter().map(|(c, _)| *c).min() else {
+        if ok.is_empty() {
             return Err(
                 first_err.unwrap_or_else(|| Error::schema(at, "no value satisfies this schema"))
             );
+        }
+        // Among the variants of one branch path, keep the most natural; keep every path.
+        let best = |path: &[u16]| {
+            ok.iter()
+                .filter(|(p, _, _)| p == path)
+                .map(|(_, c, _)| *c)
+                .min()
         };
+        let keep: Vec<bool> = ok.iter().map(|(p, c, _)| best(p) == Some(*c)).collect();
         let mut nodes: Vec<Node> = ok
             .into_iter()
-            .filter(|(c, _)| *c == best)
-            .map(|(_, n)| n)
+            .zip(keep)
+            .filter(|(_, k)| *k)
+            .map(|((_, _, n), _)| n)
             .collect();
         Ok(if nodes.len() == 1 {
             nodes.pop().unwrap_or(Node::Null)

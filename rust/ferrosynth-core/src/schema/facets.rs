@@ -95,8 +95,10 @@ pub struct Facets {
     pub description: Option<String>,
     pub examples: Vec<Value>,
     pub unsat: Option<(String, String)>,
-    /// Preference among variants: lower is more natural (see `variants.rs`).
+    /// Preference among variants with the same `path`: lower is more natural.
     pub cost: u32,
+    /// The branch taken at each branching keyword (variants on different paths are all kept).
+    pub path: Vec<u16>,
     /// A `$ref` was followed (the node may be shared or recursive).
     pub via_ref: bool,
 }
@@ -139,6 +141,7 @@ impl Default for Facets {
             examples: Vec::new(),
             unsat: None,
             cost: 0,
+            path: Vec::new(),
             via_ref: false,
         }
     }

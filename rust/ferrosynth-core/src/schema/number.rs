@@ -316,8 +316,8 @@ fn window(lo: Option<f64>, hi: Option<f64>, dlo: f64, dhi: f64) -> (Option<f64>,
                 (Some(l), Some(h))
             }
         }
-        (Some(l), None) => (Some(l), Some(if l <= dhi { dhi } else { l + width })),
-        (None, Some(h)) => (Some(if h >= dlo { dlo } else { h - width }), Some(h)),
+        (Some(l), None) => (Some(l), Some(if l < dhi { dhi } else { l + width })),
+        (None, Some(h)) => (Some(if h > dlo { dlo } else { h - width }), Some(h)),
         (None, None) => (Some(dlo), Some(dhi)),
     }
 }

@@ -33,6 +33,9 @@ pub fn expand(doc: &Doc, base: Facets) -> Vec<Facets> {
         }
         if let Some(g) = f.groups.pop_front() {
             let mut next = branch(doc, f, g);
+            for (i, v) in next.iter_mut().enumerate() {
+                v.path.push(i as u16);
+            }
             next.reverse();
             work.extend(next);
             continue;
@@ -254,6 +257,8 @@ fn negate(doc: &Doc, f: Facets, neg: &str) -> Vec<Facets> {
     }
     for o in &s.objs {
         for (name, ptr) in &o.props {
+            // Negating a discriminator (`const`/`enum`) reads naturally; other properties less so.
+            let discriminator = matches!(doc.get(ptr), Some(serde_json::Value::Object(m)) if m.contains_key("const") || m.contains_key("enum"));
             alt(
                 &|v| {
                     v.restrict_types(types::OBJECT, neg);
@@ -265,7 +270,7 @@ fn negate(doc: &Doc, f: Facets, neg: &str) -> Vec<Facets> {
                         neg: ptr.clone(),
                     });
                 },
-                1,
+                u32::from(!discriminator),
             );
         }
     }
