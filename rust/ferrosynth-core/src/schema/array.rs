@@ -91,7 +91,7 @@ impl Compiler<'_> {
                     min,
                     max,
                 }),
-                Err(_) if min == 0 && self.explicitly_false(&index_conj(0)) => {
+                Err(_) if f.min_items == 0 && self.explicitly_false(&index_conj(0)) => {
                     Ok(Node::Const(serialise(&Value::Array(Vec::new()))))
                 }
                 Err(e) => Err(e),

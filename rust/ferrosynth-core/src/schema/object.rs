@@ -336,14 +336,18 @@ impl ObjectNode {
                     .filter(|p| !p.required)
                     .map(|p| super::height::height(&p.node))
                     .collect();
-                hs.extend(
-                    extra
-                        .sources
-                        .iter()
-                        .map(|s| super::height::height(&s.value)),
-                );
+                // Extra keys can repeat a source: its height counts as often as needed.
+                let need = lo - required;
+                if let Some(h) = extra
+                    .sources
+                    .iter()
+                    .map(|s| super::height::height(&s.value))
+                    .min()
+                {
+                    hs.extend(std::iter::repeat_n(h, need));
+                }
                 hs.sort_unstable();
-                hs.get(lo - required - 1).copied().unwrap_or(u32::MAX)
+                hs.get(need - 1).copied().unwrap_or(u32::MAX)
             }
             _ => 0,
         }
