@@ -19,7 +19,7 @@ Example::
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
@@ -44,10 +44,36 @@ def generate_models(
     """Return ``count`` instances of ``model``, generated from its JSON Schema and validated.
 
     ``mode`` is passed to ``model_json_schema`` (``"validation"``: what the model accepts).
+    One adjustment is made to the model's schema: pydantic describes lax numeric input (a
+    ``Decimal`` field) as ``anyOf: [number, string]`` although only numeric strings validate, so
+    such a bare ``string`` branch beside a number is dropped.
     Raises :class:`~ferrosynth.SchemaError` when the model's schema is unsatisfiable, and
     pydantic's ``ValidationError`` if a model-level validator (which JSON Schema cannot express)
     rejects an instance.
     """
-    schema = model.model_json_schema(mode=mode)
+    schema = _strict(model.model_json_schema(mode=mode))
     values = SchemaBasedGenerator(faker).from_schema(schema, count, seed=seed)
     return [model.model_validate(v) for v in values]
+
+
+def _is_bare_string(s: Any) -> bool:
+    return isinstance(s, dict) and s.get("type") == "string" and not (
+        {"pattern", "format", "enum", "const", "maxLength"} & s.keys()
+    )
+
+
+def _strict(schema: Any) -> Any:
+    """The schema without pydantic's lax ``string`` alternatives to numbers (see above)."""
+    if isinstance(schema, list):
+        return [_strict(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: _strict(v) for k, v in schema.items()}
+    branches = out.get("anyOf")
+    if isinstance(branches, list) and any(
+        isinstance(b, dict) and b.get("type") in ("number", "integer") for b in branches
+    ):
+        kept = [b for b in branches if not _is_bare_string(b)]
+        if kept:
+            out["anyOf"] = kept
+    return out

@@ -117,7 +117,7 @@ impl Compiler<'_> {
                     node,
                     required,
                 }),
-                Err(e) if required => {
+                Err(e) if required && forbidden => {
                     let (p, reason) = split(&e);
                     return Err(Error::schema(
                         at,
