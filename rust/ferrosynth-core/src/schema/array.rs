@@ -128,17 +128,23 @@ impl Compiler<'_> {
                 return Err(e);
             }
         };
-        if rest.is_none() {
-            allowed = allowed.min(prefix.len());
-        }
+        // Items matching `contains` are evaluated, so `unevaluatedItems` does not apply to them.
+        let rest_base: Vec<String> = rest_pos
+            .iter()
+            .filter(|p| !f.uneval_items.contains(p))
+            .cloned()
+            .collect();
         let contains = match f.contains.first() {
-            Some(c) if single && c.min.max(1) > 0 && rest.is_some() => {
-                let mut pos = rest_pos.clone();
+            Some(c) if single => {
+                let mut pos = rest_base.clone();
                 pos.push(c.ptr.clone());
                 let matching = self.conj(pos, Vec::new(), name);
-                let other = match c.max {
-                    Some(_) => self.conj(rest_pos.clone(), vec![c.ptr.clone()], name).ok(),
-                    None => rest.clone(),
+                let other = match (c.max, &rest) {
+                    (_, None) => None,
+                    (Some(_), Some(_)) => {
+                        self.conj(rest_pos.clone(), vec![c.ptr.clone()], name).ok()
+                    }
+                    (None, Some(r)) => Some(r.clone()),
                 };
                 match matching {
                     Ok(m) => Some(ContainsPlan {
@@ -156,6 +162,9 @@ impl Compiler<'_> {
             }
             _ => None,
         };
+        if rest.is_none() && contains.is_none() {
+            allowed = allowed.min(prefix.len());
+        }
         self.occurrences = saved;
         let min = f.min_items as usize;
         if min > allowed {
@@ -259,6 +268,20 @@ fn unique_mode(plain: bool, rest: Option<&Node>) -> Unique {
 }
 
 impl ArrayNode {
+    /// Calls `f` on every child node.
+    pub fn for_each_child(&self, f: &mut dyn FnMut(&Node)) {
+        self.prefix.iter().for_each(&mut *f);
+        if let Some(r) = &self.rest {
+            f(r);
+        }
+        if let Some(c) = &self.contains {
+            f(&c.matching);
+            if let Some(o) = &c.other {
+                f(o);
+            }
+        }
+    }
+
     /// Height of the items the shortest instance needs.
     pub fn min_height(&self, height: fn(&Node) -> u32) -> u32 {
         let mut h = 0;

@@ -38,9 +38,6 @@ pub struct CheckedNode {
     at: String,
 }
 
-/// A checked node still waiting for its witness.
-pub type Pending = Arc<CheckedNode>;
-
 impl Compiler<'_> {
     /// Wraps `inner` (built from variant `f`) so that its values are verified against `f`.
     pub fn checked(&mut self, inner: Node, f: &Facets, at: &str) -> Result<Node> {
@@ -66,7 +63,6 @@ impl Compiler<'_> {
             witness: OnceLock::new(),
             at: at.to_owned(),
         });
-        self.pending.push(node.clone());
         Ok(Node::Checked(node))
     }
 }

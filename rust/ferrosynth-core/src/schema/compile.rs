@@ -6,7 +6,6 @@ use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 
-use super::checked::Pending;
 use super::doc::Doc;
 use super::facets::Facets;
 use super::hints::extension::Extension;
@@ -24,7 +23,6 @@ pub struct Compiler<'d> {
     pub val_cell: Arc<OnceLock<Validator>>,
     memo: HashMap<Key, Arc<Slot>>,
     pub slots: Vec<Arc<Slot>>,
-    pub pending: Vec<Pending>,
     pub warnings: Vec<String>,
     /// How many times a node can occur in one instance (product of enclosing array bounds);
     /// `None` inside recursion or unbounded repetition.
@@ -41,7 +39,6 @@ impl<'d> Compiler<'d> {
             val_cell: Arc::new(OnceLock::new()),
             memo: HashMap::new(),
             slots: Vec::new(),
-            pending: Vec::new(),
             warnings: Vec::new(),
             occurrences: Some(1),
             unique_capacity: None,

@@ -54,6 +54,17 @@ const DATA_KEYWORDS: &[&str] = &[
     "x-ferrosynth",
 ];
 
+/// Keywords whose values map names to schemas.
+const NAME_MAPS: &[&str] = &[
+    "$defs",
+    "definitions",
+    "properties",
+    "patternProperties",
+    "dependentSchemas",
+    "dependencies",
+    "schemas",
+];
+
 /// A dynamic anchor: `(resource base URI, anchor name, pointer)`; `$recursiveAnchor: true`
 /// registers the name `""`.
 #[derive(Debug, Clone)]
@@ -87,13 +98,21 @@ impl Doc {
             bases: HashMap::new(),
         };
         doc.resources.insert(DEFAULT_BASE.to_owned(), String::new());
-        doc.walk(&root, String::new(), DEFAULT_BASE.to_owned());
+        doc.walk(&root, String::new(), DEFAULT_BASE.to_owned(), false);
         doc.root = root;
         doc
     }
 
-    fn walk(&mut self, v: &Value, ptr: String, base: String) {
+    /// `names`: `v` maps names to schemas (`$defs`, `properties`, ...), so its keys are names,
+    /// not keywords (a definition may be called `default` or `enum`).
+    fn walk(&mut self, v: &Value, ptr: String, base: String, names: bool) {
         match v {
+            Value::Object(map) if names => {
+                for (k, child) in map {
+                    let child_ptr = format!("{ptr}/{}", super::pointer_token(k));
+                    self.walk(child, child_ptr, base.clone(), false);
+                }
+            }
             Value::Object(map) => {
                 let mut base = base;
                 let id_key = if self.draft == Draft::D4 { "id" } else { "$id" };
@@ -138,12 +157,17 @@ impl Doc {
                         continue;
                     }
                     let child_ptr = format!("{ptr}/{}", super::pointer_token(k));
-                    self.walk(child, child_ptr, base.clone());
+                    self.walk(
+                        child,
+                        child_ptr,
+                        base.clone(),
+                        NAME_MAPS.contains(&k.as_str()),
+                    );
                 }
             }
             Value::Array(items) => {
                 for (i, child) in items.iter().enumerate() {
-                    self.walk(child, format!("{ptr}/{i}"), base.clone());
+                    self.walk(child, format!("{ptr}/{i}"), base.clone(), false);
                 }
             }
             _ => {}

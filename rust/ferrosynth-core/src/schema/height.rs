@@ -47,6 +47,44 @@ fn up(h: u32) -> u32 {
     h.saturating_add(1)
 }
 
+/// The checked nodes reachable from `root`, inner ones first (variants dropped at compile
+/// time are not reachable, and their checks never run).
+pub fn reachable_checked(root: &Node) -> Vec<Arc<super::checked::CheckedNode>> {
+    fn walk(
+        n: &Node,
+        seen: &mut Vec<*const Slot>,
+        out: &mut Vec<Arc<super::checked::CheckedNode>>,
+    ) {
+        match n {
+            Node::Object(o) => o.for_each_child(&mut |c| walk(c, seen, out)),
+            Node::Array { items, .. } => walk(items, seen, out),
+            Node::Tuple(a) => a.for_each_child(&mut |c| walk(c, seen, out)),
+            Node::Choice(c) => c.nodes.iter().for_each(|c| walk(c, seen, out)),
+            Node::Ref(link) => {
+                if let Some(slot) = link.slot() {
+                    let p = Arc::as_ptr(&slot);
+                    if !seen.contains(&p) {
+                        seen.push(p);
+                        if let Some(inner) = slot.node.get() {
+                            walk(inner, seen, out);
+                        }
+                    }
+                }
+            }
+            Node::Checked(c) => {
+                if !out.iter().any(|o| Arc::ptr_eq(o, c)) {
+                    walk(c.inner(), seen, out);
+                    out.push(c.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(root, &mut Vec::new(), &mut out);
+    out
+}
+
 /// The height of the shallowest finite instance of `n` (also records shallowest branches).
 pub fn height(n: &Node) -> u32 {
     match n {

@@ -67,7 +67,7 @@ impl Schema {
         height::finalize(&root, &c.slots)?;
         let validator = c.val.clone();
         let _ = c.val_cell.set(c.val.clone());
-        for p in &c.pending {
+        for p in height::reachable_checked(&root) {
             p.find_witness()?;
         }
         Ok(Schema {

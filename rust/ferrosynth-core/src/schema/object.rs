@@ -323,6 +323,21 @@ fn split(e: &Error) -> (String, String) {
 }
 
 impl ObjectNode {
+    /// Calls `f` on every child node.
+    pub fn for_each_child(&self, f: &mut dyn FnMut(&Node)) {
+        for p in &self.props {
+            f(&p.node);
+        }
+        if let Some(extra) = &self.extra {
+            for s in &extra.sources {
+                f(&s.value);
+                if let KeyGen::Node(n) = &s.key {
+                    f(n);
+                }
+            }
+        }
+    }
+
     /// Height of the extra properties the smallest instance needs (`minProperties`).
     pub fn extra_height(&self) -> u32 {
         let Some(extra) = &self.extra else { return 0 };
