@@ -23,20 +23,33 @@ def test_provider_by_name() -> None:
     emails = values({"type": "string", "x-ferrosynth": "email"}, 50)
     assert all(re.fullmatch(r"[^@\s]+@[^@\s]+\.\w+", e) for e in emails)
     companies = values({"type": "string", "x-ferrosynth": {"provider": "company"}}, 50)
-    assert len(set(companies)) > 5 and all(c[0].isupper() for c in companies)
+    assert len(set(companies)) > 5
+    assert all(c[0].isupper() for c in companies)
 
 
 def test_normal_distribution_is_centred_and_truncated() -> None:
-    ages = values({"type": "integer", "minimum": 18, "maximum": 90,
-                   "x-ferrosynth": {"distribution": "normal", "mean": 40, "std": 8}}, 2000)
+    ages = values(
+        {
+            "type": "integer",
+            "minimum": 18,
+            "maximum": 90,
+            "x-ferrosynth": {"distribution": "normal", "mean": 40, "std": 8},
+        },
+        2000,
+    )
     assert all(18 <= a <= 90 for a in ages)
     assert 38 < statistics.mean(ages) < 42
     assert 6 < statistics.stdev(ages) < 10
 
 
 def test_weighted_enum_follows_the_weights() -> None:
-    plans = values({"enum": ["free", "pro", "team"],
-                    "x-ferrosynth": {"distribution": "weighted", "weights": [8, 1, 1]}}, 3000)
+    plans = values(
+        {
+            "enum": ["free", "pro", "team"],
+            "x-ferrosynth": {"distribution": "weighted", "weights": [8, 1, 1]},
+        },
+        3000,
+    )
     share = Counter(plans)["free"] / len(plans)
     assert 0.75 < share < 0.85
     by_name = values({"enum": ["a", "b"], "x-ferrosynth": {"weights": {"a": 0, "b": 1}}}, 100)
@@ -59,18 +72,41 @@ def test_unique_values_never_repeat(prop: dict[str, Any]) -> None:
 
 
 def test_unique_inside_arrays_and_across_slices() -> None:
-    schema = {"type": "array", "maxItems": 4, "items": {
-        "type": "integer", "minimum": 0, "maximum": 10**6, "x-ferrosynth": {"unique": True}}}
+    schema = {
+        "type": "array",
+        "maxItems": 4,
+        "items": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 10**6,
+            "x-ferrosynth": {"unique": True},
+        },
+    }
     out = generate(schema, 500)
     flat = [x for arr in out for x in arr]
     assert len(set(flat)) == len(flat)
     gen = DataGenerator()
-    config = GeneratorConfig(data_type=DataType.json, count=100, seed=3,
-                             schema={"type": "object", "properties": {"id": {
-                                 "type": "integer", "x-ferrosynth": {"unique": True},
-                                 "minimum": 1, "maximum": 1000}}, "required": ["id"]})
+    config = GeneratorConfig(
+        data_type=DataType.json,
+        count=100,
+        seed=3,
+        schema={
+            "type": "object",
+            "properties": {
+                "id": {
+                    "type": "integer",
+                    "x-ferrosynth": {"unique": True},
+                    "minimum": 1,
+                    "maximum": 1000,
+                }
+            },
+            "required": ["id"],
+        },
+    )
     whole = [s["id"] for s in gen.generate(config).samples]
-    part = [s["id"] for s in gen.generate(config.model_copy(update={"count": 50}), start=50).samples]
+    part = [
+        s["id"] for s in gen.generate(config.model_copy(update={"count": 50}), start=50).samples
+    ]
     assert whole[50:] == part
 
 
@@ -130,9 +166,16 @@ def test_property_names_steer_string_values(name: str, shape: str) -> None:
 def test_property_names_steer_numbers_and_pools() -> None:
     gen = DataGenerator()
     cities = set(gen.pools.as_dict()["cities"])  # type: ignore[arg-type]
-    schema = {"type": "object", "required": ["city", "price", "age", "country"],
-              "properties": {"city": {"type": "string"}, "price": {"type": "number"},
-                             "age": {"type": "integer"}, "country": {"type": "string"}}}
+    schema = {
+        "type": "object",
+        "required": ["city", "price", "age", "country"],
+        "properties": {
+            "city": {"type": "string"},
+            "price": {"type": "number"},
+            "age": {"type": "integer"},
+            "country": {"type": "string"},
+        },
+    }
     out = generate(schema, 200)
     assert all(o["city"] in cities for o in out)
     assert all(1 <= o["price"] <= 1000 and round(o["price"], 2) == o["price"] for o in out)

@@ -66,10 +66,12 @@ scalars = st.one_of(
     numbers(),
     st.just({"type": "boolean"}),
     st.just({"type": "null"}),
-    st.lists(st.one_of(st.integers(-(2**53), 2**53), st.text(max_size=5)), min_size=1, max_size=5).map(
-        lambda v: {"enum": v}
+    st.lists(
+        st.one_of(st.integers(-(2**53), 2**53), st.text(max_size=5)), min_size=1, max_size=5
+    ).map(lambda v: {"enum": v}),
+    st.one_of(st.integers(-(2**53), 2**53), st.text(max_size=8), st.booleans()).map(
+        lambda v: {"const": v}
     ),
-    st.one_of(st.integers(-(2**53), 2**53), st.text(max_size=8), st.booleans()).map(lambda v: {"const": v}),
 )
 
 

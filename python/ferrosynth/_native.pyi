@@ -54,7 +54,9 @@ class Plan:
     def unique_capacity(self) -> int | None:
         """How many samples ``x-ferrosynth`` uniqueness covers; ``None`` without unique fields."""
 
-    def validate(self, raw: bytes, *, envelope: Literal["sample", "bare"] = "bare", start: int = 0) -> None:
+    def validate(
+        self, raw: bytes, *, envelope: Literal["sample", "bare"] = "bare", start: int = 0
+    ) -> None:
         """Check every instance of a JSON array from :meth:`json_array` against the schema.
 
         Raises ``ValidationError`` (from ``ferrosynth.errors``) naming the first invalid sample

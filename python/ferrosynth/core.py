@@ -415,8 +415,9 @@ class SchemaBasedGenerator:
         >>> SchemaBasedGenerator().from_schema(schema, count=2, seed=1) == \\
         ...     SchemaBasedGenerator().from_schema(schema, count=2, seed=1)
         True
-        >>> SchemaBasedGenerator().from_schema({"enum": ["a", "b"]}, 3, seed=0, validate=True)
-        ['b', 'a', 'b']
+        >>> pattern = {"type": "string", "pattern": "^[A-Z]{2}-\\\\d{3}$"}
+        >>> SchemaBasedGenerator().from_schema(pattern, 2, seed=1, validate=True)
+        ['DV-934', 'TA-560']
     """
 
     def __init__(self, faker: Faker | None = None) -> None:
@@ -454,9 +455,7 @@ class SchemaBasedGenerator:
         )
         plan = self._generator.plan(config)
         _check_capacity(plan, 0, count)
-        raw = plan.json_array(
-            DataGenerator.resolve_seed(config) & _U64, 0, count, envelope="bare"
-        )
+        raw = plan.json_array(DataGenerator.resolve_seed(config) & _U64, 0, count, envelope="bare")
         if validate:
             plan.validate(raw)
         values: list[Any] = _loads(raw)

@@ -57,8 +57,10 @@ def generate_models(
 
 
 def _is_bare_string(s: Any) -> bool:
-    return isinstance(s, dict) and s.get("type") == "string" and not (
-        {"pattern", "format", "enum", "const", "maxLength"} & s.keys()
+    return (
+        isinstance(s, dict)
+        and s.get("type") == "string"
+        and not ({"pattern", "format", "enum", "const", "maxLength"} & s.keys())
     )
 
 

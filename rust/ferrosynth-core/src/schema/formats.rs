@@ -50,7 +50,7 @@ pub fn build(
     let start = out.len();
     natural(f, out, rng, ctx);
     let n = out[start..].chars().count();
-    if n >= min && max.is_none_or(|m| n <= m) {
+    if n >= min && max.map_or(true, |m| n <= m) {
         return;
     }
     out.truncate(start);
@@ -311,7 +311,7 @@ fn exact(f: Format, out: &mut String, rng: &mut Rng, ctx: &EmitCtx<'_>, len: usi
         }
         Format::Uri | Format::Iri => {
             out.push_str("https://");
-            let host = (len - 8).min(20).max(4);
+            let host = (len - 8).clamp(4, 20);
             push_labels(out, rng, host - 3);
             out.push_str(".io");
             let rest = len - 8 - host;

@@ -71,11 +71,9 @@ pub fn reachable_checked(root: &Node) -> Vec<Arc<super::checked::CheckedNode>> {
                     }
                 }
             }
-            Node::Checked(c) => {
-                if !out.iter().any(|o| Arc::ptr_eq(o, c)) {
-                    walk(c.inner(), seen, out);
-                    out.push(c.clone());
-                }
+            Node::Checked(c) if !out.iter().any(|o| Arc::ptr_eq(o, c)) => {
+                walk(c.inner(), seen, out);
+                out.push(c.clone());
             }
             _ => {}
         }

@@ -253,7 +253,7 @@ impl StringNode {
     fn passes(&self, checks: &Checks, s: &str) -> bool {
         let n = s.chars().count();
         n >= self.min_len
-            && self.max_len.is_none_or(|m| n <= m)
+            && self.max_len.map_or(true, |m| n <= m)
             && checks.patterns.iter().all(|p| p.is_match(s) == Ok(true))
             && checks
                 .formats
