@@ -49,6 +49,9 @@ pub fn build(
 ) {
     let start = out.len();
     natural(f, out, rng, ctx);
+    if min == 0 && max.is_none() {
+        return;
+    }
     let n = out[start..].chars().count();
     if n >= min && max.map_or(true, |m| n <= m) {
         return;

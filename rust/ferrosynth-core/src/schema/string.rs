@@ -353,8 +353,22 @@ pub fn build_hint(out: &mut String, hint: Hint, rng: &mut Rng, ctx: &EmitCtx<'_>
     }
 }
 
+/// `max` cannot be exceeded by a string of `bytes` bytes (it has at most that many characters).
+trait Unbounded {
+    fn is_none_or_unbounded(&self, bytes: usize) -> bool;
+}
+
+impl Unbounded for Option<usize> {
+    fn is_none_or_unbounded(&self, bytes: usize) -> bool {
+        self.map_or(true, |m| bytes <= m)
+    }
+}
+
 /// Pads with words up to `min` code points and truncates to `max` code points.
 pub fn fit_length(out: &mut String, min: usize, max: Option<usize>, rng: &mut Rng, pools: &Pools) {
+    if min == 0 && max.is_none_or_unbounded(out.len()) {
+        return;
+    }
     let mut len = out.chars().count();
     while len < min {
         if !out.is_empty() {
