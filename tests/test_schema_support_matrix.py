@@ -19,7 +19,11 @@ DOC = Path(__file__).parent.parent / "docs" / "json-schema-support.md"
 
 #: Things ferrosynth refuses on purpose, each with a schema that shows it.
 REFUSED: list[tuple[str, Any, str]] = [
-    ("`$ref` to another document", {"$ref": "https://example.com/s.json"}, "not fetched"),
+    (
+        "`$ref` to another document (never fetched)",
+        {"$ref": "https://example.com/s.json"},
+        "only references inside",
+    ),
     (
         "`x-ferrosynth` `unique` on a `pattern` string",
         {"type": "string", "pattern": "^a+$", "x-ferrosynth": {"unique": True}},

@@ -79,6 +79,7 @@ impl<'d> Compiler<'d> {
         }
         f.negs.extend(neg);
         let via_ref = f.via_ref;
+        let uniques_before = self.unique_count;
         let result = self.facets(f, name, &at);
         let node = match result {
             Ok(n) => n,
@@ -88,6 +89,14 @@ impl<'d> Compiler<'d> {
             }
         };
         let referenced = Arc::weak_count(&slot) > 0;
+        if referenced && self.unique_count > uniques_before {
+            // Everything under a recursive node repeats an unbounded number of times.
+            self.memo.remove(&key);
+            return Err(Error::schema(
+                at,
+                "x-ferrosynth `unique` is not supported inside recursive schemas",
+            ));
+        }
         if via_ref || referenced {
             let _ = slot.node.set(node);
             self.slots.push(slot.clone());
