@@ -417,3 +417,41 @@ fn distinct(rng: &mut Rng, n: usize, k: usize) -> Vec<usize> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{error, sample};
+    use serde_json::json;
+
+    #[test]
+    fn tuples_contains_and_unique_items() {
+        let out = sample(
+            json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "integer"}], "items": false}),
+            50,
+        );
+        assert!(out.iter().all(|a| a.as_array().unwrap().len() <= 2));
+        let out = sample(
+            json!({"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 9},
+                                "contains": {"minimum": 9}, "minContains": 2, "maxContains": 2}),
+            100,
+        );
+        assert!(out
+            .iter()
+            .all(|a| a.as_array().unwrap().iter().filter(|x| *x == 9).count() == 2));
+        let out = sample(
+            json!({"type": "array", "items": {"enum": ["a", "b", "c"]}, "uniqueItems": true, "minItems": 3}),
+            50,
+        );
+        assert!(out.iter().all(|a| a.as_array().unwrap().len() == 3));
+    }
+
+    #[test]
+    fn impossible_arrays_are_errors() {
+        let (_, reason) = error(
+            json!({"type": "array", "items": {"const": 1}, "uniqueItems": true, "minItems": 2}),
+        );
+        assert!(reason.contains("uniqueItems"), "{reason}");
+        let (_, reason) = error(json!({"type": "array", "minItems": 3, "maxItems": 2}));
+        assert!(reason.contains("minItems (3)"), "{reason}");
+    }
+}

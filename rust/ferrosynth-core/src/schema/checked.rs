@@ -127,3 +127,26 @@ impl CheckedNode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{error, sample};
+    use serde_json::json;
+
+    #[test]
+    fn residual_not_is_verified() {
+        for v in sample(
+            json!({"type": "integer", "minimum": 0, "maximum": 50, "not": {"multipleOf": 3}}),
+            300,
+        ) {
+            assert_ne!(v.as_i64().unwrap() % 3, 0);
+        }
+    }
+
+    #[test]
+    fn contradictions_found_by_probing_are_errors() {
+        let (_, reason) =
+            error(json!({"type": "string", "format": "uuid", "not": {"pattern": "-"}}));
+        assert!(reason.contains("could not build"), "{reason}");
+    }
+}

@@ -352,3 +352,30 @@ pub fn serialise(value: &Value) -> Box<[u8]> {
         .unwrap_or_else(|_| b"null".to_vec())
         .into_boxed_slice()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{error, sample};
+    use serde_json::json;
+
+    #[test]
+    fn enums_are_filtered_by_the_rest_of_the_schema() {
+        let out = sample(json!({"enum": [1, "a", 2.5, null], "type": "number"}), 50);
+        assert!(out.iter().all(|v| v.is_number()));
+        let (ptr, reason) = error(json!({"properties": {"x": {"enum": ["a"], "minLength": 2}}}));
+        assert_eq!(ptr, "/properties/x");
+        assert!(reason.contains("enum"), "{reason}");
+    }
+
+    #[test]
+    fn shared_and_recursive_references() {
+        let schema = json!({"$defs": {"n": {"type": "object", "properties": {"v": {"type": "integer"},
+            "next": {"$ref": "#/$defs/n"}}, "required": ["v"]}}, "$ref": "#/$defs/n"});
+        assert_eq!(sample(schema, 100).len(), 100);
+        let (ptr, _) = error(
+            json!({"$defs": {"n": {"type": "object", "properties": {"next": {"$ref": "#/$defs/n"}},
+            "required": ["next"]}}, "$ref": "#/$defs/n"}),
+        );
+        assert_eq!(ptr, "/$defs/n/properties/next");
+    }
+}

@@ -130,3 +130,27 @@ pub fn height(n: &Node) -> u32 {
         | Node::Weighted(_) => 0,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::sample;
+    use serde_json::json;
+
+    fn depth(v: &serde_json::Value) -> usize {
+        match v {
+            serde_json::Value::Object(m) => 1 + m.values().map(depth).max().unwrap_or(0),
+            serde_json::Value::Array(a) => 1 + a.iter().map(depth).max().unwrap_or(0),
+            _ => 0,
+        }
+    }
+
+    #[test]
+    fn deep_recursion_is_cut_at_the_budget() {
+        let schema = json!({"$defs": {"t": {"type": "array", "minItems": 1, "maxItems": 3,
+            "items": {"anyOf": [{"$ref": "#/$defs/t"}, {"type": "integer"}]}}}, "$ref": "#/$defs/t"});
+        let out = sample(schema, 100);
+        assert!(out
+            .iter()
+            .all(|v| depth(v) <= 2 * super::super::MAX_DEPTH as usize + 2));
+    }
+}

@@ -24,6 +24,8 @@ mod node;
 mod number;
 mod object;
 mod string;
+#[cfg(test)]
+mod testing;
 pub mod validate;
 pub mod variants;
 

@@ -505,3 +505,28 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod grid_tests {
+    use super::super::testing::{error, sample};
+    use serde_json::json;
+
+    #[test]
+    fn multiples_exclusive_bounds_and_exclusions() {
+        for v in sample(
+            json!({"type": "number", "multipleOf": 0.1, "exclusiveMinimum": 0, "maximum": 1}),
+            200,
+        ) {
+            let x = v.as_f64().unwrap();
+            assert!(x > 0.0 && x <= 1.0 && (x / 0.1).fract() == 0.0, "{x}");
+        }
+        let out = sample(
+            json!({"type": "integer", "minimum": 1, "maximum": 3, "not": {"const": 2}}),
+            100,
+        );
+        assert!(out.iter().all(|v| v != 2));
+        let (_, reason) =
+            error(json!({"type": "integer", "multipleOf": 7, "minimum": 1, "maximum": 6}));
+        assert!(reason.contains("multiple of 7"), "{reason}");
+    }
+}

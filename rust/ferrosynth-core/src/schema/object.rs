@@ -494,3 +494,45 @@ impl ObjectNode {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{error, sample};
+    use serde_json::json;
+
+    #[test]
+    fn required_optional_and_closed_objects() {
+        let out = sample(
+            json!({"type": "object", "properties": {"a": {"type": "integer"}, "b": {"type": "string"}},
+                   "required": ["a"], "additionalProperties": false}),
+            200,
+        );
+        assert!(out.iter().all(|o| o["a"].is_i64()));
+        let with_b = out.iter().filter(|o| o.get("b").is_some()).count();
+        assert!((100..200).contains(&with_b), "{with_b}");
+    }
+
+    #[test]
+    fn counts_maps_and_pattern_keys() {
+        let out = sample(
+            json!({"type": "object", "properties": {"a": {}, "b": {}, "c": {}},
+                                "minProperties": 2, "maxProperties": 2}),
+            50,
+        );
+        assert!(out.iter().all(|o| o.as_object().unwrap().len() == 2));
+        let out = sample(
+            json!({"type": "object", "patternProperties": {"^k_\\d{2}$": {"type": "boolean"}},
+                                "additionalProperties": false}),
+            50,
+        );
+        assert!(out.iter().all(|o| !o.as_object().unwrap().is_empty()));
+    }
+
+    #[test]
+    fn forbidden_required_property_is_an_error() {
+        let (ptr, reason) =
+            error(json!({"type": "object", "required": ["x"], "additionalProperties": false}));
+        assert_eq!(ptr, "");
+        assert!(reason.contains("required property \"x\""), "{reason}");
+    }
+}

@@ -389,3 +389,43 @@ pub fn fit_length(out: &mut String, min: usize, max: Option<usize>, rng: &mut Rn
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{error, sample};
+    use serde_json::json;
+
+    #[test]
+    fn lengths_patterns_formats_and_hints() {
+        for v in sample(
+            json!({"type": "string", "minLength": 3, "maxLength": 4}),
+            100,
+        ) {
+            let n = v.as_str().unwrap().chars().count();
+            assert!((3..=4).contains(&n));
+        }
+        sample(
+            json!({"type": "string", "pattern": "^[a-z]{2}\\d$", "format": "hostname"}),
+            50,
+        );
+        sample(
+            json!({"allOf": [{"pattern": "^[a-z]+$"}, {"pattern": "q"}], "type": "string"}),
+            50,
+        );
+        let out = sample(
+            json!({"type": "object", "properties": {"email": {"type": "string"}}, "required": ["email"]}),
+            20,
+        );
+        assert!(out
+            .iter()
+            .all(|o| o["email"].as_str().unwrap().contains('@')));
+    }
+
+    #[test]
+    fn contradictory_strings_are_errors() {
+        let (ptr, _) = error(json!({"type": "string", "minLength": 5, "maxLength": 2}));
+        assert_eq!(ptr, "");
+        let (ptr, _) = error(json!({"type": "string", "pattern": "^\\d{2}$", "maxLength": 1}));
+        assert_eq!(ptr, "/pattern");
+    }
+}

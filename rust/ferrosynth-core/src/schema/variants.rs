@@ -290,3 +290,42 @@ fn negate(doc: &Doc, f: Facets, neg: &str) -> Vec<Facets> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::sample;
+    use super::*;
+    use serde_json::json;
+
+    fn variants(schema: serde_json::Value) -> Vec<Facets> {
+        let doc = Doc::new(schema);
+        let mut f = Facets::default();
+        f.merge(&doc, "");
+        expand(&doc, f)
+    }
+
+    #[test]
+    fn branching_keywords_expand() {
+        assert_eq!(
+            variants(json!({"anyOf": [{"type": "string"}, {"type": "null"}]})).len(),
+            2
+        );
+        let v = variants(json!({"if": {"minimum": 3}, "then": {"maximum": 5}}));
+        assert_eq!(v.len(), 2);
+        assert_ne!(v[0].path, v[1].path);
+        let v = variants(json!({"not": {"required": ["a", "b"]}, "type": "object"}));
+        assert!(v.iter().all(|f| f.forbidden.len() == 1));
+    }
+
+    #[test]
+    fn one_of_separates_overlapping_branches() {
+        for v in sample(
+            json!({"oneOf": [{"type": "integer", "maximum": 10}, {"type": "integer", "minimum": 5}],
+                               "minimum": 0, "maximum": 20}),
+            200,
+        ) {
+            let x = v.as_i64().unwrap();
+            assert!(!(5..=10).contains(&x), "{x}");
+        }
+    }
+}

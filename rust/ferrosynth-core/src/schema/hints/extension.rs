@@ -176,3 +176,47 @@ impl Extension {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::testing::{error, sample};
+    use serde_json::json;
+
+    #[test]
+    fn providers_weights_fixed_values_and_unique() {
+        let out = sample(json!({"type": "string", "x-ferrosynth": "city"}), 20);
+        assert!(out
+            .iter()
+            .all(|v| v.as_str().is_some_and(|s| !s.is_empty())));
+        let out = sample(
+            json!({"enum": ["a", "b"], "x-ferrosynth": {"weights": [0, 1]}}),
+            50,
+        );
+        assert!(out.iter().all(|v| v == "b"));
+        let out = sample(json!({"type": "integer", "x-ferrosynth": {"value": 7}}), 5);
+        assert!(out.iter().all(|v| v == 7));
+        let mut out: Vec<i64> = sample(
+            json!({"type": "integer", "minimum": 0, "maximum": 99,
+                                              "x-ferrosynth": {"unique": true}}),
+            100,
+        )
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .collect();
+        out.sort_unstable();
+        assert_eq!(out, (0..100).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn bad_extensions_are_errors_at_the_keyword() {
+        for ext in [
+            json!("nope"),
+            json!({"distribution": "normal"}),
+            json!({"x": 1}),
+            json!(3),
+        ] {
+            let (ptr, _) = error(json!({"type": "integer", "x-ferrosynth": ext}));
+            assert_eq!(ptr, "/x-ferrosynth");
+        }
+    }
+}

@@ -561,3 +561,120 @@ pub fn type_of(v: &Value) -> u8 {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn valid(schema: Value, instance: Value) -> bool {
+        let doc = Doc::new(schema);
+        let mut v = Validator::new();
+        let id = v.compile(&doc, "").unwrap();
+        v.is_valid(id, &instance)
+    }
+
+    #[test]
+    fn keywords_accept_and_reject() {
+        let cases = [
+            (json!({"type": "integer"}), json!(1.0), true),
+            (json!({"type": "integer"}), json!(1.5), false),
+            (json!({"enum": [1, [2]]}), json!([2.0]), true),
+            (json!({"multipleOf": 0.1}), json!(0.3), true),
+            (json!({"multipleOf": 0.1}), json!(0.35), false),
+            (
+                json!({"$schema": "http://json-schema.org/draft-04/schema#", "maximum": 3, "exclusiveMaximum": true}),
+                json!(3),
+                false,
+            ),
+            (
+                json!({"properties": {"a": {"type": "string"}}, "additionalProperties": false}),
+                json!({"a": "x", "b": 1}),
+                false,
+            ),
+            (
+                json!({"patternProperties": {"^x": {"type": "integer"}}}),
+                json!({"xa": "s"}),
+                false,
+            ),
+            (
+                json!({"prefixItems": [{"type": "string"}], "items": false}),
+                json!(["a", 1]),
+                false,
+            ),
+            (
+                json!({"contains": {"const": 1}, "maxContains": 1}),
+                json!([1, 1]),
+                false,
+            ),
+            (json!({"uniqueItems": true}), json!([1, 1.0]), false),
+            (
+                json!({"oneOf": [{"minimum": 0}, {"maximum": 10}]}),
+                json!(5),
+                false,
+            ),
+            (
+                json!({"dependentRequired": {"a": ["b"]}}),
+                json!({"a": 1}),
+                false,
+            ),
+            (
+                json!({"allOf": [{"properties": {"a": true}}], "unevaluatedProperties": false}),
+                json!({"a": 1}),
+                true,
+            ),
+            (
+                json!({"allOf": [{"properties": {"a": true}}], "unevaluatedProperties": false}),
+                json!({"b": 1}),
+                false,
+            ),
+            (
+                json!({"prefixItems": [true], "unevaluatedItems": false}),
+                json!([1, 2]),
+                false,
+            ),
+            (json!({"format": "date"}), json!("2024-02-30"), false),
+            (json!({"pattern": "^\\p{Lu}"}), json!("Émile"), true),
+            (json!({"if": {"const": 1}, "then": false}), json!(1), false),
+            (
+                json!({"$defs": {"a": {"type": "string"}}, "$ref": "#/$defs/a"}),
+                json!(3),
+                false,
+            ),
+            (
+                json!({"type": "string", "nullable": true}),
+                json!(null),
+                true,
+            ),
+        ];
+        for (schema, instance, ok) in cases {
+            assert_eq!(
+                valid(schema.clone(), instance.clone()),
+                ok,
+                "{schema} / {instance}"
+            );
+        }
+    }
+
+    #[test]
+    fn dynamic_refs_resolve_to_the_outermost_anchor() {
+        let schema = json!({"$id": "https://e.com/strict", "$dynamicAnchor": "node", "type": "object",
+            "properties": {"kids": {"type": "array", "items": {"$dynamicRef": "#node"}}},
+            "required": ["name"]});
+        assert!(valid(
+            schema.clone(),
+            json!({"name": 1, "kids": [{"name": 2}]})
+        ));
+        assert!(!valid(schema, json!({"name": 1, "kids": [{}]})));
+    }
+
+    #[test]
+    fn failures_name_the_instance_and_keyword() {
+        let doc = Doc::new(json!({"properties": {"a": {"items": {"maximum": 3}}}}));
+        let mut v = Validator::new();
+        let id = v.compile(&doc, "").unwrap();
+        let f = v.check(id, &json!({"a": [1, 5]})).unwrap_err();
+        assert_eq!(f.instance, "/a/1");
+        assert_eq!(f.keyword, "/properties/a/items/maximum");
+    }
+}
