@@ -275,11 +275,9 @@ impl Facets {
             }
             _ => {}
         }
+        // OpenAPI 3.0: `nullable` widens `type` only; an `enum` must list `null` itself.
         if let Some(Value::Array(items)) = map.get("enum") {
-            let mut items = items.clone();
-            if nullable {
-                items.push(Value::Null);
-            }
+            let items = items.clone();
             if items.is_empty() {
                 self.fail(&at("enum"), "`enum` is empty: no value can satisfy it");
             }

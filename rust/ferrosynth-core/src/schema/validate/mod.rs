@@ -210,9 +210,9 @@ impl Validator {
             }
             kws.push(Kw::DynamicRef { target, name });
         }
-        let mut nullable = map.get("nullable") == Some(&Value::Bool(true));
+        let nullable = map.get("nullable") == Some(&Value::Bool(true));
         match map.get("type") {
-            None => nullable = false,
+            None => {}
             Some(Value::String(t)) => {
                 kws.push(Kw::Type(type_bits(t, &at("type"))? | null_bit(nullable)))
             }
@@ -237,11 +237,7 @@ impl Validator {
             let Value::Array(items) = v else {
                 return Err(Error::schema(at("enum"), "`enum` must be an array"));
             };
-            let mut items = items.clone();
-            if nullable {
-                items.push(Value::Null);
-            }
-            kws.push(Kw::Enum(items));
+            kws.push(Kw::Enum(items.clone()));
         }
         if let Some(v) = map.get("const") {
             kws.push(Kw::Const(v.clone()));
