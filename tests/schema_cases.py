@@ -780,3 +780,11 @@ ERRORS: list[tuple[Any, str, str]] = [
         "does not satisfy",
     ),
 ]
+
+#: Minimums too large to build are refused rather than generated for minutes.
+ERRORS += [
+    ({"type": "string", "minLength": 10**9}, "", "minLength (1000000000)"),
+    ({"type": "array", "minItems": 10**7}, "", "minItems (10000000)"),
+    ({"type": "object", "minProperties": 10**6}, "", "minProperties (1000000)"),
+    ({"type": "integer", "minimum": 1e300}, "", "64-bit"),
+]

@@ -45,3 +45,52 @@ def test_bad_schema_argument_is_a_config_error() -> None:
         SchemaBasedGenerator().from_schema([1, 2], 1)  # type: ignore[arg-type]
     with pytest.raises(ConfigError):
         SchemaBasedGenerator().from_schema({}, 0)
+
+
+PATHOLOGICAL: list[object] = [
+    # Many branching keywords: the variant expansion is capped, not exponential.
+    {
+        "allOf": [
+            {"anyOf": [{"minimum": i}, {"maximum": 100 + i}, {"multipleOf": 2}]} for i in range(12)
+        ],
+        "type": "integer",
+    },
+    # Catastrophic backtracking for a naive matcher.
+    {"type": "string", "pattern": "^(a+)+$", "maxLength": 40},
+    {"type": "string", "pattern": "^(?=(a|aa)+$)(a|aa)+b?$", "maxLength": 30},
+    # Overlapping oneOf whose separation needs checks.
+    {
+        "oneOf": [
+            {"type": "string", "minLength": 2},
+            {"type": "string", "maxLength": 4},
+            {"type": "string", "pattern": "^x"},
+        ]
+    },
+    # A large enum, filtered against the rest.
+    {"enum": list(range(20000)), "minimum": 19990},
+    # Deep recursion through several definitions.
+    {
+        "$defs": {
+            "a": {"type": "array", "items": {"$ref": "#/$defs/b"}, "minItems": 1},
+            "b": {
+                "type": "object",
+                "properties": {"c": {"$ref": "#/$defs/a"}},
+                "required": ["c"],
+                "maxProperties": 1,
+            },
+        },
+        "anyOf": [{"$ref": "#/$defs/a"}, {"type": "null"}],
+    },
+]
+
+
+@pytest.mark.parametrize("schema", PATHOLOGICAL)
+def test_pathological_schemas_finish_fast(schema: Any) -> None:
+    import time
+
+    t0 = time.perf_counter()
+    try:
+        generate(schema, 50)
+    except SchemaError:
+        pass
+    assert time.perf_counter() - t0 < 10

@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::compile::{serialise, Compiler};
 use super::emit::EmitCtx;
 use super::facets::Facets;
-use super::node::Node;
+use super::node::{Flag, Node};
 use crate::error::{Error, Result};
 use crate::json::JsonWriter;
 use crate::rng::Rng;
@@ -28,6 +28,8 @@ pub struct ArrayNode {
     max: usize,
     contains: Option<ContainsPlan>,
     unique: Unique,
+    /// Set when some item beyond the minimum has no finite instance: write exactly `min`.
+    pub force_min: Flag,
 }
 
 #[derive(Debug, Clone)]
@@ -52,6 +54,7 @@ enum Unique {
 impl Compiler<'_> {
     /// The array node of variant `f`.
     pub fn array(&mut self, f: &Facets, name: Option<&str>, at: &str) -> Result<Node> {
+        super::compile::check_size(at, "minItems", f.min_items, super::compile::MAX_MIN_ITEMS)?;
         let p = f.arrs.iter().map(|a| a.prefix.len()).max().unwrap_or(0);
         let index_conj = |i: usize| -> Vec<String> {
             let mut pos = Vec::new();
@@ -90,6 +93,7 @@ impl Compiler<'_> {
                     items: Box::new(items),
                     min,
                     max,
+                    force_min: Flag::default(),
                 }),
                 Err(_) if f.min_items == 0 && self.explicitly_false(&index_conj(0)) => {
                     Ok(Node::Const(serialise(&Value::Array(Vec::new()))))
@@ -232,6 +236,7 @@ impl Compiler<'_> {
             max: hi,
             contains,
             unique: unique.clone(),
+            force_min: Flag::default(),
         }));
         if matches!(unique, Unique::Redraw) || f.contains.len() > 1 {
             return self.checked(node, f, at);
@@ -298,7 +303,7 @@ impl ArrayNode {
     }
 
     pub fn emit(&self, rng: &mut Rng, ctx: &mut EmitCtx<'_>, w: &mut JsonWriter) {
-        let len = if ctx.shrink() {
+        let len = if ctx.shrink() || self.force_min.get() {
             self.min
         } else {
             rng.range_usize(self.min, self.max)

@@ -16,6 +16,23 @@ use crate::error::{Error, Result};
 
 type Key = (Vec<String>, Vec<String>, Option<String>);
 
+/// The longest string, longest array and largest object ferrosynth will build: a larger
+/// minimum is refused at compile time rather than generated slowly (never a hang).
+pub const MAX_MIN_LENGTH: u64 = 100_000;
+pub const MAX_MIN_ITEMS: u64 = 10_000;
+pub const MAX_MIN_PROPERTIES: u64 = 10_000;
+
+/// Refuses a minimum above what generation can build in reasonable time.
+pub fn check_size(at: &str, keyword: &str, value: u64, limit: u64) -> Result<()> {
+    if value > limit {
+        return Err(Error::schema(
+            at,
+            format!("{keyword} ({value}) is larger than ferrosynth builds (at most {limit})"),
+        ));
+    }
+    Ok(())
+}
+
 /// Compile-time state for one document.
 pub struct Compiler<'d> {
     pub doc: &'d Doc,

@@ -101,11 +101,16 @@ impl Node {
             Node::Number(n) => w.float(n.draw(rng)),
             Node::Boolean => w.bool(rng.next_u64() & 1 == 1),
             Node::Null => w.null(),
-            Node::Array { items, min, max } => {
+            Node::Array {
+                items,
+                min,
+                max,
+                force_min,
+            } => {
                 if ctx.depth == 0 {
                     ctx.enter_instance();
                 }
-                let n = if ctx.shrink() {
+                let n = if ctx.shrink() || force_min.get() {
                     *min
                 } else {
                     rng.range_usize(*min, *max)
@@ -142,16 +147,22 @@ impl ChoiceNode {
     /// The alternative to write: by weight, or the shallowest once the budget is spent.
     #[inline]
     pub fn pick(&self, rng: &mut Rng, ctx: &EmitCtx<'_>) -> &Node {
+        let shallowest = self
+            .min_branch
+            .load(Ordering::Relaxed)
+            .min(self.nodes.len() - 1);
         if ctx.shrink() {
-            return &self.nodes[self
-                .min_branch
-                .load(Ordering::Relaxed)
-                .min(self.nodes.len() - 1)];
+            return &self.nodes[shallowest];
         }
-        match &self.cumulative {
-            None => rng.pick(&self.nodes),
-            Some(cum) => &self.nodes[pick_cumulative(cum, rng)],
+        let i = match &self.cumulative {
+            None => rng.index(self.nodes.len()),
+            Some(cum) => pick_cumulative(cum, rng),
+        };
+        // A branch with no finite instance is never entered.
+        if i < 64 && self.infinite.load(Ordering::Relaxed) & (1 << i) != 0 {
+            return &self.nodes[shallowest];
         }
+        &self.nodes[i]
     }
 }
 

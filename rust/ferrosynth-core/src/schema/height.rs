@@ -30,6 +30,7 @@ pub fn finalize(root: &Node, slots: &[Arc<Slot>]) -> Result<()> {
             break;
         }
     }
+    prune(root);
     if height(root) == INF {
         let at = slots
             .iter()
@@ -45,6 +46,70 @@ pub fn finalize(root: &Node, slots: &[Arc<Slot>]) -> Result<()> {
 
 fn up(h: u32) -> u32 {
     h.saturating_add(1)
+}
+
+/// Marks what has no finite instance so generation never enters it: choice branches,
+/// optional properties, extra-key sources, and array items beyond the minimum.
+fn prune(root: &Node) {
+    fn walk(n: &Node, seen: &mut Vec<*const Slot>) {
+        match n {
+            Node::Object(o) => {
+                let np = o.props.len();
+                for (i, p) in o.props.iter().enumerate() {
+                    if !p.required && height(&p.node) == INF {
+                        o.never.set(i);
+                    }
+                }
+                for (s, v) in o.extra_values().into_iter().enumerate() {
+                    if height(v) == INF {
+                        o.never.set(np + s);
+                    }
+                }
+                o.for_each_child(&mut |c| walk(c, seen));
+            }
+            Node::Array {
+                items, force_min, ..
+            } => {
+                if height(items) == INF {
+                    force_min.set();
+                }
+                walk(items, seen);
+            }
+            Node::Tuple(a) => {
+                let mut any_inf = false;
+                a.for_each_child(&mut |c| any_inf |= height(c) == INF);
+                if any_inf {
+                    a.force_min.set();
+                }
+                a.for_each_child(&mut |c| walk(c, seen));
+            }
+            Node::Choice(c) => {
+                let mut mask = 0u64;
+                for (i, b) in c.nodes.iter().enumerate().take(64) {
+                    if height(b) == INF {
+                        mask |= 1 << i;
+                    }
+                }
+                c.infinite.store(mask, Ordering::Relaxed);
+                height(n);
+                c.nodes.iter().for_each(|b| walk(b, seen));
+            }
+            Node::Ref(link) => {
+                if let Some(slot) = link.slot() {
+                    let p = Arc::as_ptr(&slot);
+                    if !seen.contains(&p) {
+                        seen.push(p);
+                        if let Some(inner) = slot.node.get() {
+                            walk(inner, seen);
+                        }
+                    }
+                }
+            }
+            Node::Checked(c) => walk(c.inner(), seen),
+            _ => {}
+        }
+    }
+    walk(root, &mut Vec::new());
 }
 
 /// The checked nodes reachable from `root`, inner ones first (variants dropped at compile

@@ -3,7 +3,7 @@
 //! what only some schemas need (`multipleOf` grids, tuples and `contains`, weights, recursion,
 //! residual checks).
 
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock, Weak};
 
 pub use super::array::ArrayNode;
@@ -28,6 +28,8 @@ pub enum Node {
         items: Box<Node>,
         min: usize,
         max: usize,
+        /// Set when the items have no finite instance: write exactly `min` (zero) items.
+        force_min: Flag,
     },
     /// One of these pre-serialised JSON values.
     Enum(Vec<Box<[u8]>>),
@@ -55,6 +57,8 @@ pub struct ChoiceNode {
     /// Cumulative weights (last = total); `None` for uniform.
     pub cumulative: Option<Vec<f64>>,
     pub min_branch: AtomicUsize,
+    /// Bit `i`: branch `i` has no finite instance (recursion with no way out); never taken.
+    pub infinite: AtomicU64,
 }
 
 impl Clone for ChoiceNode {
@@ -63,6 +67,43 @@ impl Clone for ChoiceNode {
             nodes: self.nodes.clone(),
             cumulative: self.cumulative.clone(),
             min_branch: AtomicUsize::new(self.min_branch.load(Ordering::Relaxed)),
+            infinite: AtomicU64::new(self.infinite.load(Ordering::Relaxed)),
+        }
+    }
+}
+
+/// A shared boolean set once the plan is compiled (recursion analysis).
+#[derive(Debug, Clone, Default)]
+pub struct Flag(Arc<AtomicBool>);
+
+impl Flag {
+    #[inline]
+    pub fn get(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    pub fn set(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Shared booleans, one per child, set once the plan is compiled.
+#[derive(Debug, Clone, Default)]
+pub struct Flags(Arc<Vec<AtomicBool>>);
+
+impl Flags {
+    pub fn new(n: usize) -> Self {
+        Flags(Arc::new((0..n).map(|_| AtomicBool::new(false)).collect()))
+    }
+
+    #[inline]
+    pub fn get(&self, i: usize) -> bool {
+        self.0.get(i).is_some_and(|b| b.load(Ordering::Relaxed))
+    }
+
+    pub fn set(&self, i: usize) {
+        if let Some(b) = self.0.get(i) {
+            b.store(true, Ordering::Relaxed);
         }
     }
 }
@@ -73,6 +114,7 @@ impl ChoiceNode {
             nodes,
             cumulative: None,
             min_branch: AtomicUsize::new(0),
+            infinite: AtomicU64::new(0),
         }
     }
 
@@ -89,6 +131,7 @@ impl ChoiceNode {
             nodes,
             cumulative: Some(cumulative),
             min_branch: AtomicUsize::new(0),
+            infinite: AtomicU64::new(0),
         }
     }
 }

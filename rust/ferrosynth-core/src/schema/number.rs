@@ -111,6 +111,15 @@ impl Compiler<'_> {
                 ));
             }
         }
+        // Integers are written as 64-bit values.
+        let (imin, imax) = (i64::MIN as f64, i64::MAX as f64);
+        if integer && (f.lo.is_some_and(|(l, _)| l >= imax) || f.hi.is_some_and(|(h, _)| h <= imin))
+        {
+            return Err(Error::schema(
+                at,
+                "integer bounds beyond the 64-bit range are not supported",
+            ));
+        }
         let simple = f.multiple_of.is_empty()
             && !f.excluded.iter().any(serde_json::Value::is_number)
             && ext.distribution == Distribution::Uniform

@@ -14,7 +14,7 @@ use serde_json::Value;
 use super::compile::Compiler;
 use super::emit::{EmitCtx, OPTIONAL_PRESENCE};
 use super::facets::Facets;
-use super::node::Node;
+use super::node::{Flags, Node};
 use super::validate::{VId, Validator};
 use crate::error::{Error, Result};
 use crate::json::JsonWriter;
@@ -31,6 +31,8 @@ const KEY_ATTEMPTS: usize = 8;
 pub struct ObjectNode {
     pub props: Vec<Prop>,
     pub extra: Option<Box<ObjectExtra>>,
+    /// One per property, then per extra-key source: set when it has no finite instance.
+    pub never: Flags,
 }
 
 /// One property of an object node.
@@ -71,6 +73,12 @@ enum KeyGen {
 impl Compiler<'_> {
     /// The object node of variant `f`.
     pub fn object(&mut self, f: &Facets, at: &str) -> Result<Node> {
+        super::compile::check_size(
+            at,
+            "minProperties",
+            f.min_props,
+            super::compile::MAX_MIN_PROPERTIES,
+        )?;
         let mut names: Vec<String> = Vec::new();
         let mut add = |n: &String| {
             if !names.contains(n) {
@@ -160,7 +168,12 @@ impl Compiler<'_> {
             ));
         }
         if !counted && !map_like && name_ids.is_empty() {
-            return Ok(Node::Object(ObjectNode { props, extra: None }));
+            let never = Flags::new(props.len());
+            return Ok(Node::Object(ObjectNode {
+                props,
+                extra: None,
+                never,
+            }));
         }
         let counted = counted.then(|| {
             let lo = (f.min_props as usize).max(r);
@@ -173,7 +186,9 @@ impl Compiler<'_> {
             (lo, hi)
         });
         let needs_extras = counted.is_some_and(|(lo, _)| lo > r + o);
+        let never = Flags::new(props.len() + sources.len());
         let node = Node::Object(ObjectNode {
+            never,
             props,
             extra: Some(Box::new(ObjectExtra {
                 counted,
@@ -338,6 +353,14 @@ impl ObjectNode {
         }
     }
 
+    /// The value nodes of the extra-key sources, in order.
+    pub fn extra_values(&self) -> Vec<&Node> {
+        self.extra
+            .as_ref()
+            .map(|e| e.sources.iter().map(|s| &s.value).collect())
+            .unwrap_or_default()
+    }
+
     /// Height of the extra properties the smallest instance needs (`minProperties`).
     pub fn extra_height(&self) -> u32 {
         let Some(extra) = &self.extra else { return 0 };
@@ -377,8 +400,10 @@ impl ObjectNode {
         match &self.extra {
             None => {
                 let shrink = ctx.shrink();
-                for prop in &self.props {
-                    if prop.required || (!shrink && rng.chance(OPTIONAL_PRESENCE)) {
+                for (i, prop) in self.props.iter().enumerate() {
+                    if prop.required
+                        || (!shrink && rng.chance(OPTIONAL_PRESENCE) && !self.never.get(i))
+                    {
                         w.key(&prop.name);
                         prop.node.emit(rng, ctx, w);
                     }
@@ -398,19 +423,26 @@ impl ObjectNode {
     ) {
         let shrink = ctx.shrink();
         let required = self.props.iter().filter(|p| p.required).count();
-        let optional = self.props.len() - required;
+        // Properties and sources with no finite instance are never used.
+        let optional = (0..self.props.len())
+            .filter(|&i| !self.props[i].required && !self.never.get(i))
+            .count();
+        let n = self.props.len();
+        let sources: Vec<usize> = (0..extra.sources.len())
+            .filter(|&s| !self.never.get(n + s))
+            .collect();
         let (mut take_optional, extras) = match extra.counted {
             Some((lo, hi)) => {
                 let total = if shrink { lo } else { rng.range_usize(lo, hi) };
                 let room = total - required;
-                let max_extra = if extra.sources.is_empty() { 0 } else { room };
+                let max_extra = if sources.is_empty() { 0 } else { room };
                 let k_lo = room.saturating_sub(max_extra);
                 let k = rng.range_usize(k_lo, optional.min(room).max(k_lo));
                 (k, room - k)
             }
             None => {
                 let k = if shrink { 0 } else { optional };
-                let n = if shrink || extra.sources.is_empty() {
+                let n = if shrink || sources.is_empty() {
                     0
                 } else {
                     rng.range_usize(extra.entries.0, extra.entries.1)
@@ -421,9 +453,11 @@ impl ObjectNode {
         let counted = extra.counted.is_some();
         // Selection sampling: each optional property is kept with the right odds, in order.
         let mut left = optional;
-        for prop in &self.props {
+        for (i, prop) in self.props.iter().enumerate() {
             let keep = if prop.required {
                 true
+            } else if self.never.get(i) {
+                false
             } else {
                 let keep = if counted {
                     take_optional > 0 && rng.below(left as u64) < take_optional as u64
@@ -443,7 +477,7 @@ impl ObjectNode {
         }
         let mut used: Vec<String> = Vec::new();
         for _ in 0..extras {
-            let source = rng.pick(&extra.sources);
+            let source = &extra.sources[sources[rng.index(sources.len())]];
             let Some(key) = self.fresh_key(source, extra, &used, rng, ctx) else {
                 continue;
             };

@@ -69,6 +69,7 @@ impl Compiler<'_> {
         name: Option<&str>,
         at: &str,
     ) -> Result<Node> {
+        super::compile::check_size(at, "minLength", f.min_len, super::compile::MAX_MIN_LENGTH)?;
         let min = usize::try_from(f.min_len).unwrap_or(usize::MAX);
         let max = f.max_len.map(|m| usize::try_from(m).unwrap_or(usize::MAX));
         if let Some(m) = max {

@@ -183,8 +183,11 @@ impl<'v> Eval<'v> {
                 }
                 ok
             }
-            Kw::Enum(items) => {
-                let ok = items.iter().any(|i| json_eq(i, value));
+            Kw::Enum(items, index) => {
+                let ok = match index {
+                    Some(set) => set.contains(&super::canonical(value)),
+                    None => items.iter().any(|i| json_eq(i, value)),
+                };
                 if !ok {
                     self.fail(ptr, "enum", || {
                         format!("{value} is not one of the enum values")

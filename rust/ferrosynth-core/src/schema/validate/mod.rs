@@ -56,7 +56,8 @@ pub(crate) enum Kw {
         name: Option<String>,
     },
     Type(u8),
-    Enum(Vec<Value>),
+    /// The values, and for long enums their canonical forms (set lookup instead of a scan).
+    Enum(Vec<Value>, Option<std::collections::HashSet<String>>),
     Const(Value),
     MultipleOf(f64),
     Minimum(f64, bool),
@@ -237,7 +238,8 @@ impl Validator {
             let Value::Array(items) = v else {
                 return Err(Error::schema(at("enum"), "`enum` must be an array"));
             };
-            kws.push(Kw::Enum(items.clone()));
+            let index = (items.len() > 16).then(|| items.iter().map(canonical).collect());
+            kws.push(Kw::Enum(items.clone(), index));
         }
         if let Some(v) = map.get("const") {
             kws.push(Kw::Const(v.clone()));
@@ -540,6 +542,47 @@ pub fn json_eq(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// A text form equal for JSON-equal values (`1` and `1.0`, objects in any key order).
+pub fn canonical(v: &Value) -> String {
+    fn go(v: &Value, out: &mut String) {
+        match v {
+            Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+                (Some(i), _, _) => out.push_str(&i.to_string()),
+                (_, Some(u), _) => out.push_str(&u.to_string()),
+                (_, _, Some(f)) if f.fract() == 0.0 && f.abs() < 1e18 => {
+                    out.push_str(&(f as i64).to_string());
+                }
+                (_, _, Some(f)) => out.push_str(&format!("{f:e}")),
+                _ => out.push_str("null"),
+            },
+            Value::Array(a) => {
+                out.push('[');
+                for x in a {
+                    go(x, out);
+                    out.push(',');
+                }
+                out.push(']');
+            }
+            Value::Object(m) => {
+                let mut keys: Vec<&String> = m.keys().collect();
+                keys.sort();
+                out.push('{');
+                for k in keys {
+                    out.push_str(&serde_json::to_string(k).unwrap_or_default());
+                    out.push(':');
+                    go(&m[k], out);
+                    out.push(',');
+                }
+                out.push('}');
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    let mut s = String::new();
+    go(v, &mut s);
+    s
+}
+
 /// The type bit of a value (`INTEGER` for integral numbers, `1.0` included).
 pub fn type_of(v: &Value) -> u8 {
     match v {
@@ -576,6 +619,21 @@ mod tests {
             (json!({"type": "integer"}), json!(1.0), true),
             (json!({"type": "integer"}), json!(1.5), false),
             (json!({"enum": [1, [2]]}), json!([2.0]), true),
+            (
+                json!({"enum": (0..40).chain([1000]).collect::<Vec<_>>()}),
+                json!(1000.0),
+                true,
+            ),
+            (
+                json!({"enum": (0..40).map(|i| json!({"a": i, "b": [i]})).collect::<Vec<_>>()}),
+                json!({"b": [3.0], "a": 3}),
+                true,
+            ),
+            (
+                json!({"enum": (0..40).collect::<Vec<_>>()}),
+                json!(40),
+                false,
+            ),
             (json!({"multipleOf": 0.1}), json!(0.3), true),
             (json!({"multipleOf": 0.1}), json!(0.35), false),
             (
