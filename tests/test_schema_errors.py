@@ -3,6 +3,7 @@ JSON pointer and the reason; never a hang, never invalid output."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
@@ -89,8 +90,6 @@ def test_pathological_schemas_finish_fast(schema: Any) -> None:
     import time
 
     t0 = time.perf_counter()
-    try:
+    with contextlib.suppress(SchemaError):
         generate(schema, 50)
-    except SchemaError:
-        pass
     assert time.perf_counter() - t0 < 10
