@@ -47,8 +47,10 @@ class SchemaError(FerrosynthError, ValueError):
         self.pointer = pointer
 
 
-class SchemaWarning(UserWarning):
-    """Something in a JSON Schema was ignored (e.g. an unknown ``format``); raised once per schema.
+# A warning category (named like `UserWarning`), in the tree so `except FerrosynthError` sees it.
+class SchemaWarning(FerrosynthError, UserWarning):  # noqa: N818
+    """Something in a JSON Schema was ignored (e.g. an unknown ``format``); issued once per
+    schema through :mod:`warnings` (a warning category, never raised by ferrosynth itself).
 
     Generation goes on and stays valid: an unknown format only annotates, so plain strings are
     generated for it.

@@ -273,6 +273,14 @@ fn unique_mode(plain: bool, rest: Option<&Node>) -> Unique {
 }
 
 impl ArrayNode {
+    /// The one item node of a plain list (no tuple positions, no `contains`).
+    pub fn list_item(&self) -> Option<&Node> {
+        match (&self.prefix[..], &self.contains, &self.rest) {
+            ([], None, Some(r)) => Some(r),
+            _ => None,
+        }
+    }
+
     /// Calls `f` on every child node.
     pub fn for_each_child(&self, f: &mut dyn FnMut(&Node)) {
         self.prefix.iter().for_each(&mut *f);

@@ -35,7 +35,8 @@ use serde_json::Value;
 
 pub use emit::{EmitCtx, MAX_DEPTH, MAX_VALUES, OPTIONAL_PRESENCE};
 pub use node::{
-    ArrayNode, ChoiceNode, Format, GridNode, Link, Node, NumberNode, ObjectNode, Prop, StringNode,
+    ArrayNode, ChoiceNode, Format, GridNode, Link, Node, NumberNode, ObjectNode, Prop, Slot,
+    StringNode,
 };
 pub use validate::Failure;
 

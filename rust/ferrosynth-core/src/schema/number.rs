@@ -340,6 +340,11 @@ fn show(b: Option<(f64, bool)>) -> String {
 }
 
 impl GridNode {
+    /// Whether every value is an integer (written without a fraction).
+    pub fn is_integral(&self) -> bool {
+        self.exp >= 0
+    }
+
     /// Appends the decimal text of grid point `k`.
     fn push(&self, k: i128, out: &mut Vec<u8>) {
         let n = k * self.mant;
