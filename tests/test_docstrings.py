@@ -14,6 +14,7 @@ MODULES = [
     "ferrosynth.locales",
     "ferrosynth.models",
     "ferrosynth.pytest_plugin",
+    "ferrosynth.schema",
     "ferrosynth.templates",
 ]
 

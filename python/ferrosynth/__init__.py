@@ -20,9 +20,12 @@ from ferrosynth.errors import (
     FerrosynthError,
     OutputError,
     SchemaError,
+    SchemaWarning,
     TemplateError,
+    ValidationError,
 )
 from ferrosynth.models import ConversationTurn, DataType, GeneratorConfig, SyntheticDataset
+from ferrosynth.schema import generate_models
 
 logging.getLogger("ferrosynth").addHandler(logging.NullHandler())
 
@@ -37,8 +40,11 @@ __all__ = [
     "OutputError",
     "SchemaBasedGenerator",
     "SchemaError",
+    "SchemaWarning",
     "SyntheticDataset",
     "TemplateError",
+    "ValidationError",
     "WriteReport",
     "__version__",
+    "generate_models",
 ]

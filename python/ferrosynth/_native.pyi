@@ -46,6 +46,23 @@ class Plan:
     def data_type(self) -> Literal["text", "json", "conversation", "tool_call", "agent_trace"]:
         """The data type this plan generates."""
 
+    @property
+    def warnings(self) -> list[str]:
+        """Warnings from compiling the schema (e.g. unknown formats), in order."""
+
+    @property
+    def unique_capacity(self) -> int | None:
+        """How many samples ``x-ferrosynth`` uniqueness covers; ``None`` without unique fields."""
+
+    def validate(
+        self, raw: bytes, *, envelope: Literal["sample", "bare"] = "bare", start: int = 0
+    ) -> None:
+        """Check every instance of a JSON array from :meth:`json_array` against the schema.
+
+        Raises ``ValidationError`` (from ``ferrosynth.errors``) naming the first invalid sample
+        (numbered from ``start``) and the JSON pointer inside it. Plans without a schema pass.
+        """
+
     def json_array(
         self,
         seed: int,

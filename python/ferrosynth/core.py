@@ -11,6 +11,7 @@ import gc
 import logging
 import secrets
 import time
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import orjson
 
 from ferrosynth import _native
-from ferrosynth.errors import ConfigError
+from ferrosynth.errors import ConfigError, SchemaWarning
 from ferrosynth.locales import LocalePools, pools_for
 from ferrosynth.models import ConversationTurn, DataType, GeneratorConfig, SyntheticDataset
 from ferrosynth.templates import CONVERSATION_TEMPLATES, TOOL_CALL_TEMPLATES
@@ -130,7 +131,22 @@ def _loads(raw: bytes) -> Any:
 
 @lru_cache(maxsize=64)
 def _compile(spec: bytes) -> _native.Plan:
-    return _native.Plan(spec.decode())
+    plan = _native.Plan(spec.decode())
+    # Inside the cache: each warning is raised once per distinct schema, not once per call.
+    for message in plan.warnings:
+        warnings.warn(message, SchemaWarning, stacklevel=4)
+    return plan
+
+
+def _check_capacity(plan: _native.Plan, start: int, count: int) -> None:
+    """Refuses runs longer than what ``x-ferrosynth`` uniqueness can cover."""
+    capacity = plan.unique_capacity
+    if capacity is not None and start + count > capacity:
+        raise ConfigError(
+            f"x-ferrosynth unique fields have {capacity} distinct values; "
+            f"samples {start}..{start + count} would repeat them",
+            "count",
+        )
 
 
 class DataGenerator:
@@ -212,9 +228,9 @@ class DataGenerator:
     ) -> list[Any]:
         if start < 0:
             raise ConfigError(f"start must be >= 0, got {start}", "start")
-        raw = self.plan(config).json_array(
-            seed & _U64, start, config.count, envelope=envelope, threads=threads
-        )
+        plan = self.plan(config)
+        _check_capacity(plan, start, config.count)
+        raw = plan.json_array(seed & _U64, start, config.count, envelope=envelope, threads=threads)
         values: list[Any] = _loads(raw)
         return values
 
@@ -291,6 +307,7 @@ class DataGenerator:
         seed = self.resolve_seed(config)
         plan = self.plan(config)
         t0 = time.perf_counter()
+        _check_capacity(plan, start, config.count)
         if fmt == "parquet":
             from ferrosynth.io.arrow import write_parquet
 
@@ -360,6 +377,7 @@ class DataGenerator:
         if batch_size <= 0:
             raise ConfigError(f"batch_size must be > 0, got {batch_size}", "batch_size")
         plan, seed = self.plan(config), self.resolve_seed(config) & _U64
+        _check_capacity(plan, start, config.count)
         end = start + config.count
         for lo in range(start, end, batch_size):
             yield plan.jsonl(seed, lo, min(batch_size, end - lo), threads=threads)
@@ -376,6 +394,7 @@ class DataGenerator:
         if batch_size <= 0:
             raise ConfigError(f"batch_size must be > 0, got {batch_size}", "batch_size")
         plan, seed = self.plan(config), self.resolve_seed(config) & _U64
+        _check_capacity(plan, start, config.count)
         end = start + config.count
         for lo in range(start, end, batch_size):
             raw = plan.json_array(seed, lo, min(batch_size, end - lo), threads=threads)
@@ -383,7 +402,10 @@ class DataGenerator:
 
 
 class SchemaBasedGenerator:
-    """Generates values that conform to a JSON Schema.
+    """Generates values that conform to a JSON Schema (drafts 4, 6, 7, 2019-09 and 2020-12).
+
+    The schema is compiled once (cached) into a generation plan; values are built to satisfy
+    it. The top level may be any schema: object schemas give dicts, others any JSON value.
 
     Example::
 
@@ -393,21 +415,36 @@ class SchemaBasedGenerator:
         >>> SchemaBasedGenerator().from_schema(schema, count=2, seed=1) == \\
         ...     SchemaBasedGenerator().from_schema(schema, count=2, seed=1)
         True
+        >>> pattern = {"type": "string", "pattern": "^[A-Z]{2}-\\\\d{3}$"}
+        >>> SchemaBasedGenerator().from_schema(pattern, 2, seed=1, validate=True)
+        ['DV-934', 'TA-560']
     """
 
     def __init__(self, faker: Faker | None = None) -> None:
         self._generator = DataGenerator(faker)
 
     def from_schema(
-        self, schema: Mapping[str, object] | bool, count: int, *, seed: int | None = None
-    ) -> list[dict[str, object]]:
+        self,
+        schema: Mapping[str, object] | bool,
+        count: int,
+        *,
+        seed: int | None = None,
+        validate: bool = False,
+    ) -> list[Any]:
         """Return ``count`` instances of ``schema`` (deterministic for a given ``seed``).
 
+        With ``validate=True`` every instance is also checked by an independent validator in
+        the Rust core (a safety net; a failure raises :class:`~ferrosynth.ValidationError`).
         Raises :class:`~ferrosynth.SchemaError` (a ``ValueError``) naming the JSON pointer of
-        the first unsatisfiable or malformed node.
+        the first unsatisfiable or malformed node; an unknown ``format`` raises a
+        :class:`~ferrosynth.SchemaWarning` once and still yields valid strings.
         """
         if count <= 0:
             raise ConfigError(f"count must be > 0, got {count}", "count")
+        if not isinstance(schema, (bool, Mapping)):
+            raise ConfigError(
+                f"schema must be a mapping or a boolean, got {type(schema).__name__}", "schema"
+            )
         config = GeneratorConfig.model_construct(
             data_type=DataType.json,
             count=count,
@@ -416,4 +453,10 @@ class SchemaBasedGenerator:
             schema=schema if isinstance(schema, bool) else dict(schema),  # type: ignore[arg-type]
             constraints={},
         )
-        return self._generator.generate_json(config)
+        plan = self._generator.plan(config)
+        _check_capacity(plan, 0, count)
+        raw = plan.json_array(DataGenerator.resolve_seed(config) & _U64, 0, count, envelope="bare")
+        if validate:
+            plan.validate(raw)
+        values: list[Any] = _loads(raw)
+        return values

@@ -21,7 +21,9 @@ __all__ = [
     "FerrosynthError",
     "OutputError",
     "SchemaError",
+    "SchemaWarning",
     "TemplateError",
+    "ValidationError",
 ]
 
 
@@ -43,6 +45,25 @@ class SchemaError(FerrosynthError, ValueError):
     def __init__(self, message: str, pointer: str = "") -> None:
         super().__init__(message)
         self.pointer = pointer
+
+
+# A warning category (named like `UserWarning`), in the tree so `except FerrosynthError` sees it.
+class SchemaWarning(FerrosynthError, UserWarning):  # noqa: N818
+    """Something in a JSON Schema was ignored (e.g. an unknown ``format``); issued once per
+    schema through :mod:`warnings` (a warning category, never raised by ferrosynth itself).
+
+    Generation goes on and stays valid: an unknown format only annotates, so plain strings are
+    generated for it.
+    """
+
+
+class ValidationError(FerrosynthError, ValueError):
+    """A generated instance failed the ``validate=True`` check; ``location`` names the sample
+    and the JSON pointer inside it. This means a bug in ferrosynth: please report the schema."""
+
+    def __init__(self, message: str, location: str = "") -> None:
+        super().__init__(message)
+        self.location = location
 
 
 class TemplateError(FerrosynthError, ValueError):

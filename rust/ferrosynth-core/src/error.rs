@@ -16,6 +16,9 @@ pub enum Error {
         path: String,
         source: std::io::Error,
     },
+    /// A generated instance failed validation (`validate=True`): `location` names the sample and
+    /// the JSON pointer inside it. Only a bug in the generator can cause this.
+    Invalid { location: String, reason: String },
     /// The run was stopped by the caller (Ctrl-C, or an error raised by a progress hook).
     Cancelled,
 }
@@ -57,6 +60,9 @@ impl fmt::Display for Error {
             Error::Template { location, reason } => write!(f, "template {location}: {reason}"),
             Error::Config { field, reason } => write!(f, "{field}: {reason}"),
             Error::Io { path, source } => write!(f, "{path}: {source}"),
+            Error::Invalid { location, reason } => {
+                write!(f, "generated {location} is invalid: {reason}")
+            }
             Error::Cancelled => write!(f, "generation was cancelled"),
         }
     }

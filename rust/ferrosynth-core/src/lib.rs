@@ -33,6 +33,7 @@ pub mod json;
 pub mod plan;
 pub mod pools;
 pub mod record;
+pub mod regex;
 pub mod rng;
 pub mod schema;
 pub mod text;

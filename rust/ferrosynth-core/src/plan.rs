@@ -9,7 +9,7 @@ use crate::json::JsonWriter;
 use crate::pools::Pools;
 use crate::record;
 use crate::rng::Rng;
-use crate::schema::{EmitCtx, Node, Schema};
+use crate::schema::{EmitCtx, Schema};
 use crate::text;
 use crate::time::DEFAULT_ANCHOR;
 
@@ -146,6 +146,51 @@ impl Plan {
         })
     }
 
+    /// Checks every instance of a JSON array produced by [`write::generate_array`] against the
+    /// plan's schema (the `validate=True` safety net); `start` numbers the samples in errors.
+    ///
+    /// [`write::generate_array`]: crate::write::generate_array
+    pub fn check_json_array(&self, bytes: &[u8], envelope: Envelope, start: u64) -> Result<()> {
+        let Kind::Schema(schema) = &self.kind else {
+            return Ok(());
+        };
+        let values: Vec<Value> = serde_json::from_slice(bytes)
+            .map_err(|e| Error::config("instances", format!("not a JSON array: {e}")))?;
+        for (i, v) in values.into_iter().enumerate() {
+            let v = match (envelope, v) {
+                (Envelope::Sample, Value::Object(mut m)) => {
+                    m.shift_remove("index");
+                    match m.remove("value") {
+                        Some(inner)
+                            if m.is_empty()
+                                && !matches!(schema.root, crate::schema::Node::Object(_)) =>
+                        {
+                            inner
+                        }
+                        Some(inner) => {
+                            m.insert("value".into(), inner);
+                            Value::Object(m)
+                        }
+                        None => Value::Object(m),
+                    }
+                }
+                (_, v) => v,
+            };
+            if let Err(f) = schema.check(&v) {
+                let at = if f.instance.is_empty() {
+                    "#".to_owned()
+                } else {
+                    f.instance.clone()
+                };
+                return Err(Error::Invalid {
+                    location: format!("sample {} at {at}", start + i as u64),
+                    reason: format!("{} (keyword {})", f.message, f.keyword),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Fresh scratch state borrowing this plan's pools.
     pub fn scratch(&self) -> Scratch<'_> {
         Scratch {
@@ -165,6 +210,7 @@ impl Plan {
     ) {
         let rng = &mut Rng::for_sample(seed, index);
         let ctx = &mut s.ctx;
+        ctx.start_sample(seed, index);
         let sample = envelope == Envelope::Sample;
         // Opens the sample object and writes `index` first (the `samples` shape).
         let open = |w: &mut JsonWriter| {
@@ -196,20 +242,7 @@ impl Plan {
                 record::emit_record_members(rng, ctx, w);
                 w.end_object();
             }
-            Kind::Schema(schema) => match (&schema.root, sample) {
-                (Node::Object(obj), _) => {
-                    open(w);
-                    obj.emit_props(rng, ctx, w);
-                    w.end_object();
-                }
-                (root, true) => {
-                    open(w);
-                    w.key("value");
-                    root.emit(rng, ctx, w);
-                    w.end_object();
-                }
-                (root, false) => root.emit(rng, ctx, w),
-            },
+            Kind::Schema(schema) => schema.emit_instance(rng, ctx, w, sample.then_some(index)),
             Kind::Conversation(template) => {
                 if sample {
                     open(w);

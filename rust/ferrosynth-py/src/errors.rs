@@ -25,6 +25,9 @@ pub fn to_py(py: Python<'_>, err: Error) -> PyErr {
                     .getattr("OutputError")?
                     .call1((errno, source.to_string(), path.as_str()))?
             }
+            Error::Invalid { location, .. } => module
+                .getattr("ValidationError")?
+                .call1((message.as_str(), location.as_str()))?,
             Error::Cancelled => module
                 .getattr("FerrosynthError")?
                 .call1((message.as_str(),))?,

@@ -67,6 +67,33 @@ impl Plan {
         }
     }
 
+    /// Warnings from compiling the schema (unknown formats), in order.
+    #[getter]
+    fn warnings(&self) -> Vec<String> {
+        match &self.inner.kind {
+            Kind::Schema(s) => s.warnings.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// How many samples `x-ferrosynth` uniqueness covers (`None` without unique fields).
+    #[getter]
+    fn unique_capacity(&self) -> Option<u64> {
+        match &self.inner.kind {
+            Kind::Schema(s) => s.unique_capacity,
+            _ => None,
+        }
+    }
+
+    #[pyo3(signature = (raw, *, envelope = "bare", start = 0))]
+    fn validate(&self, py: Python<'_>, raw: &[u8], envelope: &str, start: u64) -> PyResult<()> {
+        let env = self::envelope(envelope)?;
+        let plan = &*self.inner;
+        let owned = raw.to_vec();
+        py.detach(|| plan.check_json_array(&owned, env, start))
+            .map_err(|e| to_py(py, e))
+    }
+
     #[pyo3(signature = (seed, start, count, *, envelope = "sample", threads = None, chunk_rows = None, progress = None))]
     fn json_array<'py>(
         &self,

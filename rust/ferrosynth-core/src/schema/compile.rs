@@ -1,350 +1,398 @@
-//! Compiles a JSON Schema document into a [`Node`] tree, checking satisfiability as it goes.
+//! The compiler: a conjunction of subschemas → facets → variants → one [`Node`]. Contradictions
+//! are found here, at compile time, and reported with the JSON pointer at fault.
 
-use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
-use super::hints;
-use super::node::{Format, Node, NumberNode, ObjectNode, Prop, StringNode};
-use super::pointer_token;
+use serde_json::Value;
+
+use super::doc::Doc;
+use super::facets::Facets;
+use super::hints::extension::Extension;
+use super::node::{ChoiceNode, Link, Node, Slot, WeightedEnum};
+use super::validate::{json_eq, types, Validator};
+use super::variants;
 use crate::error::{Error, Result};
 
-const TYPES: &str = "object, array, string, integer, number, boolean, null";
+type Key = (Vec<String>, Vec<String>, Option<String>);
 
-/// Compiles the schema `doc` found at JSON pointer `pointer`.
-pub fn compile(doc: &Value, pointer: &str) -> Result<Node> {
-    compile_named(doc, pointer, None)
+/// The longest string, longest array and largest object ferrosynth will build: a larger
+/// minimum is refused at compile time rather than generated slowly (never a hang).
+pub const MAX_MIN_LENGTH: u64 = 100_000;
+pub const MAX_MIN_ITEMS: u64 = 10_000;
+pub const MAX_MIN_PROPERTIES: u64 = 10_000;
+
+/// Refuses a minimum above what generation can build in reasonable time.
+pub fn check_size(at: &str, keyword: &str, value: u64, limit: u64) -> Result<()> {
+    if value > limit {
+        return Err(Error::schema(
+            at,
+            format!("{keyword} ({value}) is larger than ferrosynth builds (at most {limit})"),
+        ));
+    }
+    Ok(())
 }
 
-fn compile_named(doc: &Value, pointer: &str, name: Option<&str>) -> Result<Node> {
-    let schema = match doc {
-        Value::Object(map) => map,
-        Value::Bool(true) => return Ok(any_string(name)),
-        Value::Bool(false) => {
-            return Err(Error::schema(pointer, "the schema `false` admits no value"));
+/// Compile-time state for one document.
+pub struct Compiler<'d> {
+    pub doc: &'d Doc,
+    pub val: Validator,
+    pub val_cell: Arc<OnceLock<Validator>>,
+    memo: HashMap<Key, Arc<Slot>>,
+    pub slots: Vec<Arc<Slot>>,
+    pub warnings: Vec<String>,
+    /// How many times a node can occur in one instance (product of enclosing array bounds);
+    /// `None` inside recursion or unbounded repetition.
+    pub occurrences: Option<u64>,
+    pub unique_capacity: Option<u64>,
+    pub unique_count: u32,
+}
+
+impl<'d> Compiler<'d> {
+    pub fn new(doc: &'d Doc) -> Self {
+        Compiler {
+            doc,
+            val: Validator::new(),
+            val_cell: Arc::new(OnceLock::new()),
+            memo: HashMap::new(),
+            slots: Vec::new(),
+            warnings: Vec::new(),
+            occurrences: Some(1),
+            unique_capacity: None,
+            unique_count: 0,
         }
-        other => {
-            return Err(Error::schema(
-                pointer,
-                format!(
-                    "a schema must be an object or a boolean, got {}",
-                    kind_of(other)
-                ),
-            ));
-        }
-    };
-    if let Some(value) = schema.get("const") {
-        return Ok(Node::Const(serialise(value)));
     }
-    if let Some(values) = schema.get("enum") {
-        let Value::Array(items) = values else {
-            return Err(Error::schema(
-                format!("{pointer}/enum"),
-                "`enum` must be an array",
-            ));
-        };
-        if items.is_empty() {
-            return Err(Error::schema(
-                format!("{pointer}/enum"),
-                "`enum` must not be empty",
-            ));
-        }
-        return Ok(Node::Enum(items.iter().map(serialise).collect()));
-    }
-    match schema.get("type") {
-        None => compile_type(schema, pointer, name, infer_type(schema)),
-        Some(Value::String(t)) => compile_type(schema, pointer, name, t),
-        Some(Value::Array(types)) => {
-            let mut nodes = Vec::with_capacity(types.len());
-            for (i, t) in types.iter().enumerate() {
-                let Value::String(t) = t else {
-                    return Err(Error::schema(
-                        format!("{pointer}/type/{i}"),
-                        "each entry of `type` must be a string",
-                    ));
-                };
-                nodes.push(compile_type(schema, pointer, name, t)?);
+
+    /// Compiles the conjunction of the subschemas `pos` and the negations of `neg`. `name` is
+    /// the property name the value is for (it steers realistic values).
+    pub fn conj(
+        &mut self,
+        mut pos: Vec<String>,
+        mut neg: Vec<String>,
+        name: Option<&str>,
+    ) -> Result<Node> {
+        let at = pos.first().cloned().unwrap_or_default();
+        pos.sort();
+        pos.dedup();
+        neg.sort();
+        neg.dedup();
+        let key: Key = (pos.clone(), neg.clone(), name.map(str::to_owned));
+        if let Some(slot) = self.memo.get(&key) {
+            if slot.node.get().is_some() {
+                return Ok(Node::Ref(Link::Strong(slot.clone())));
             }
-            if nodes.is_empty() {
+            // A cycle: the node refers to itself through `$ref`.
+            self.occurrences = None;
+            return Ok(Node::Ref(Link::Back(Arc::downgrade(slot))));
+        }
+        let slot = Arc::new(Slot {
+            pointer: at.clone(),
+            ..Slot::default()
+        });
+        self.memo.insert(key.clone(), slot.clone());
+        let mut f = Facets::default();
+        for p in &pos {
+            f.merge(self.doc, p);
+        }
+        f.negs.extend(neg);
+        let via_ref = f.via_ref;
+        let uniques_before = self.unique_count;
+        let result = self.facets(f, name, &at);
+        let node = match result {
+            Ok(n) => n,
+            Err(e) => {
+                self.memo.remove(&key);
+                return Err(e);
+            }
+        };
+        let referenced = Arc::weak_count(&slot) > 0;
+        if referenced && self.unique_count > uniques_before {
+            // Everything under a recursive node repeats an unbounded number of times.
+            self.memo.remove(&key);
+            return Err(Error::schema(
+                at,
+                "x-ferrosynth `unique` is not supported inside recursive schemas",
+            ));
+        }
+        if via_ref || referenced {
+            let _ = slot.node.set(node);
+            self.slots.push(slot.clone());
+            Ok(Node::Ref(Link::Strong(slot)))
+        } else {
+            self.memo.remove(&key);
+            Ok(node)
+        }
+    }
+
+    /// Expands `f` into variants and compiles the cheapest satisfiable ones.
+    pub fn facets(&mut self, f: Facets, name: Option<&str>, at: &str) -> Result<Node> {
+        let mut ok: Vec<(Vec<u16>, u32, Node)> = Vec::new();
+        let mut first_err: Option<Error> = None;
+        let variants = variants::expand(self.doc, f);
+        let mut built = 0;
+        for v in variants {
+            if let Some((p, r)) = &v.unsat {
+                first_err.get_or_insert_with(|| Error::schema(p.clone(), r.clone()));
+                continue;
+            }
+            if built >= variants::MAX_VARIANTS {
+                break;
+            }
+            built += 1;
+            match self.variant(&v, name, at) {
+                Ok(n) => ok.push((v.path.clone(), v.cost, n)),
+                Err(e) => {
+                    first_err.get_or_insert(e);
+                }
+            }
+        }
+        if ok.is_empty() {
+            return Err(
+                first_err.unwrap_or_else(|| Error::schema(at, "no value satisfies this schema"))
+            );
+        }
+        // Among the variants of one branch path, keep the most natural; keep every path.
+        let best = |path: &[u16]| {
+            ok.iter()
+                .filter(|(p, _, _)| p == path)
+                .map(|(_, c, _)| *c)
+                .min()
+        };
+        let keep: Vec<bool> = ok.iter().map(|(p, c, _)| best(p) == Some(*c)).collect();
+        let mut nodes: Vec<Node> = ok
+            .into_iter()
+            .zip(keep)
+            .filter(|(_, k)| *k)
+            .map(|((_, _, n), _)| n)
+            .collect();
+        Ok(if nodes.len() == 1 {
+            nodes.pop().unwrap_or(Node::Null)
+        } else {
+            Node::Choice(ChoiceNode::uniform(nodes))
+        })
+    }
+
+    /// Whether `value` satisfies every positive subschema of `f` and none of its negations.
+    pub fn admits(&mut self, f: &Facets, value: &Value) -> Result<bool> {
+        for p in &f.pos {
+            let id = self.val.compile(self.doc, p)?;
+            if !self.val.is_valid(id, value) {
+                return Ok(false);
+            }
+        }
+        for n in f.absorbed_negs.iter().chain(&f.residual) {
+            let id = self.val.compile(self.doc, n)?;
+            if self.val.is_valid(id, value) {
+                return Ok(false);
+            }
+        }
+        for pe in &f.prop_extra {
+            if let Some(v) = value.get(&pe.name) {
+                let id = self.val.compile(self.doc, &pe.neg)?;
+                if self.val.is_valid(id, v) {
+                    return Ok(false);
+                }
+            }
+        }
+        Ok(!f.excluded.iter().any(|x| json_eq(x, value)))
+    }
+
+    /// Whether one of the subschemas at `ptrs` is the literal `false` (an explicit "never").
+    pub fn explicitly_false(&self, ptrs: &[String]) -> bool {
+        ptrs.iter()
+            .any(|p| self.doc.get(p) == Some(&Value::Bool(false)))
+    }
+
+    fn variant(&mut self, f: &Facets, name: Option<&str>, at: &str) -> Result<Node> {
+        let ext = Extension::parse(f.extension.as_ref())?;
+        if let Some(v) = &ext.value {
+            if !self.admits(f, v)? {
                 return Err(Error::schema(
-                    format!("{pointer}/type"),
-                    "`type` must not be empty",
+                    f.extension.as_ref().map_or(at, |(p, _)| p.as_str()),
+                    format!("the fixed value {v} does not satisfy the schema"),
                 ));
             }
-            Ok(if nodes.len() == 1 {
-                nodes.pop().unwrap_or(Node::Null)
-            } else {
-                Node::Choice(nodes)
-            })
+            return Ok(Node::Const(serialise(v)));
         }
-        Some(other) => Err(Error::schema(
-            format!("{pointer}/type"),
-            format!(
-                "`type` must be a string or an array of strings, got {}",
-                kind_of(other)
-            ),
-        )),
-    }
-}
-
-/// The type a schema without `type` implies (defaults to `string`, as the reference does).
-fn infer_type(schema: &Map<String, Value>) -> &'static str {
-    if schema.contains_key("properties") || schema.contains_key("required") {
-        "object"
-    } else if schema.contains_key("items") || schema.contains_key("minItems") {
-        "array"
-    } else {
-        "string"
-    }
-}
-
-fn compile_type(
-    schema: &Map<String, Value>,
-    pointer: &str,
-    name: Option<&str>,
-    ty: &str,
-) -> Result<Node> {
-    match ty {
-        "object" => compile_object(schema, pointer),
-        "array" => compile_array(schema, pointer, name),
-        "string" => compile_string(schema, pointer, name),
-        "integer" => compile_integer(schema, pointer, name),
-        "number" => compile_number(schema, pointer, name),
-        "boolean" => Ok(Node::Boolean),
-        "null" => Ok(Node::Null),
-        other => Err(Error::schema(
-            format!("{pointer}/type"),
-            format!("unknown type {other:?}; expected one of {TYPES}"),
-        )),
-    }
-}
-
-fn compile_object(schema: &Map<String, Value>, pointer: &str) -> Result<Node> {
-    let required: Vec<&str> = match schema.get("required") {
-        None => Vec::new(),
-        Some(Value::Array(names)) => names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| {
-                n.as_str().ok_or_else(|| {
-                    Error::schema(
-                        format!("{pointer}/required/{i}"),
-                        "`required` entries must be strings",
-                    )
-                })
-            })
-            .collect::<Result<_>>()?,
-        Some(_) => {
-            return Err(Error::schema(
-                format!("{pointer}/required"),
-                "`required` must be an array",
-            ));
+        if let Some(consts) = &f.consts {
+            return self.enumeration(f, consts, &ext, at);
         }
-    };
-    let mut props = Vec::new();
-    match schema.get("properties") {
-        None => {}
-        Some(Value::Object(map)) => {
-            for (prop_name, sub) in map {
-                let at = format!("{pointer}/properties/{}", pointer_token(prop_name));
-                props.push(Prop {
-                    name: prop_name.clone(),
-                    node: compile_named(sub, &at, Some(prop_name))?,
-                    required: required.contains(&prop_name.as_str()),
-                });
+        let mut bits = f.types;
+        let implied = f.implied_types();
+        let any = !f.typed && implied & bits == 0;
+        if !f.typed && implied & bits != 0 {
+            bits &= implied;
+        }
+        if any {
+            // No type and no type-specific keyword: a realistic string when strings are allowed.
+            for pref in [
+                types::STRING,
+                types::INTEGER,
+                types::NUMBER,
+                types::BOOLEAN,
+                types::NULL,
+                types::OBJECT,
+                types::ARRAY,
+            ] {
+                if bits & pref != 0 {
+                    bits = pref;
+                    break;
+                }
             }
         }
-        Some(_) => {
-            return Err(Error::schema(
-                format!("{pointer}/properties"),
-                "`properties` must be an object",
-            ));
-        }
-    }
-    // A required name without a property schema still has to appear: any string is valid for it.
-    for name in required {
-        if !props.iter().any(|p| p.name == name) {
-            props.push(Prop {
-                name: name.to_owned(),
-                node: any_string(Some(name)),
-                required: true,
-            });
-        }
-    }
-    Ok(Node::Object(ObjectNode { props }))
-}
-
-fn compile_array(schema: &Map<String, Value>, pointer: &str, name: Option<&str>) -> Result<Node> {
-    let min = count(schema, pointer, "minItems")?;
-    let max = count(schema, pointer, "maxItems")?;
-    let (min, max) = match (min, max) {
-        (None, None) => (1, 5),
-        (Some(lo), None) => (lo, lo.max(5)),
-        (None, Some(hi)) => (hi.min(1), hi),
-        (Some(lo), Some(hi)) => (lo, hi),
-    };
-    if min > max {
-        return Err(Error::schema(
-            pointer,
-            format!("minItems ({min}) is greater than maxItems ({max})"),
-        ));
-    }
-    let items = match schema.get("items") {
-        None => any_string(name),
-        Some(sub) => compile_named(sub, &format!("{pointer}/items"), name)?,
-    };
-    Ok(Node::Array {
-        items: Box::new(items),
-        min,
-        max,
-    })
-}
-
-fn compile_string(schema: &Map<String, Value>, pointer: &str, name: Option<&str>) -> Result<Node> {
-    let min_len = count(schema, pointer, "minLength")?.unwrap_or(0);
-    let max_len = count(schema, pointer, "maxLength")?;
-    if let Some(max) = max_len {
-        if min_len > max {
-            return Err(Error::schema(
-                pointer,
-                format!("minLength ({min_len}) is greater than maxLength ({max})"),
-            ));
-        }
-    }
-    let format = schema
-        .get("format")
-        .and_then(Value::as_str)
-        .and_then(Format::parse);
-    let description = schema.get("description").and_then(Value::as_str);
-    let hint = name.and_then(|n| hints::string_hint(n, description));
-    Ok(Node::String(StringNode {
-        format,
-        hint,
-        min_len,
-        max_len,
-    }))
-}
-
-fn compile_integer(schema: &Map<String, Value>, pointer: &str, name: Option<&str>) -> Result<Node> {
-    let mut lo = bound(schema, pointer, "minimum")?.map(|v| v.ceil());
-    let mut hi = bound(schema, pointer, "maximum")?.map(|v| v.floor());
-    if let Some(x) = exclusive(schema, pointer, "exclusiveMinimum")? {
-        let v = x.floor() + 1.0;
-        lo = Some(lo.map_or(v, |l| l.max(v)));
-    }
-    if let Some(x) = exclusive(schema, pointer, "exclusiveMaximum")? {
-        let v = x.ceil() - 1.0;
-        hi = Some(hi.map_or(v, |h| h.min(v)));
-    }
-    let (dlo, dhi) = name.and_then(hints::integer_range).unwrap_or((0, 1000));
-    let (lo, hi) = default_bounds(lo, hi, dlo as f64, dhi as f64, 1000.0);
-    if lo > hi {
-        return Err(Error::schema(
-            pointer,
-            format!("no integer lies between {lo} and {hi}"),
-        ));
-    }
-    Ok(Node::Integer {
-        lo: lo as i64,
-        hi: hi as i64,
-    })
-}
-
-fn compile_number(schema: &Map<String, Value>, pointer: &str, name: Option<&str>) -> Result<Node> {
-    let mut lo = bound(schema, pointer, "minimum")?;
-    let mut hi = bound(schema, pointer, "maximum")?;
-    let ex_lo = exclusive(schema, pointer, "exclusiveMinimum")?;
-    let ex_hi = exclusive(schema, pointer, "exclusiveMaximum")?;
-    let (dlo, dhi, decimals) = name.and_then(hints::number_range).unwrap_or((0.0, 1.0, 4));
-    // Exclusive bounds are honoured by nudging inwards by one unit of the output precision.
-    let step = 10f64.powi(-decimals);
-    if let Some(x) = ex_lo {
-        lo = Some(lo.map_or(x + step, |l| l.max(x + step)));
-    }
-    if let Some(x) = ex_hi {
-        hi = Some(hi.map_or(x - step, |h| h.min(x - step)));
-    }
-    let (lo, hi) = default_bounds(lo, hi, dlo, dhi, dhi - dlo);
-    if lo > hi {
-        return Err(Error::schema(
-            pointer,
-            format!("minimum ({lo}) is greater than maximum ({hi})"),
-        ));
-    }
-    Ok(Node::Number(NumberNode { lo, hi, decimals }))
-}
-
-/// Fills missing bounds from the defaults, keeping the range non-empty when only one is given.
-fn default_bounds(lo: Option<f64>, hi: Option<f64>, dlo: f64, dhi: f64, width: f64) -> (f64, f64) {
-    match (lo, hi) {
-        (Some(l), Some(h)) => (l, h),
-        (Some(l), None) => (l, if l <= dhi { dhi } else { l + width }),
-        (None, Some(h)) => (if h >= dlo { dlo } else { h - width }, h),
-        (None, None) => (dlo, dhi),
-    }
-}
-
-fn bound(schema: &Map<String, Value>, pointer: &str, key: &str) -> Result<Option<f64>> {
-    match schema.get(key) {
-        None => Ok(None),
-        Some(Value::Number(n)) => Ok(n.as_f64()),
-        Some(other) => Err(Error::schema(
-            format!("{pointer}/{key}"),
-            format!("`{key}` must be a number, got {}", kind_of(other)),
-        )),
-    }
-}
-
-/// Draft 6+ numeric `exclusiveMinimum`/`exclusiveMaximum`; draft-4 booleans turn the matching
-/// `minimum`/`maximum` exclusive.
-fn exclusive(schema: &Map<String, Value>, pointer: &str, key: &str) -> Result<Option<f64>> {
-    match schema.get(key) {
-        Some(Value::Bool(true)) => {
-            let inclusive = if key == "exclusiveMinimum" {
-                "minimum"
-            } else {
-                "maximum"
+        let mut nodes = Vec::new();
+        let mut weights = Vec::new();
+        let mut first_err = None;
+        let mut push =
+            |r: Result<Node>, w: f64, nodes: &mut Vec<Node>, weights: &mut Vec<f64>| match r {
+                Ok(n) => {
+                    nodes.push(n);
+                    weights.push(w);
+                }
+                Err(e) => {
+                    first_err.get_or_insert(e);
+                }
             };
-            bound(schema, pointer, inclusive)
+        if bits & types::OBJECT != 0 {
+            let r = self.object(f, at);
+            push(r, 1.0, &mut nodes, &mut weights);
         }
-        Some(Value::Bool(false)) | None => Ok(None),
-        Some(_) => bound(schema, pointer, key),
+        if bits & types::ARRAY != 0 {
+            let r = self.array(f, name, at);
+            push(r, 1.0, &mut nodes, &mut weights);
+        }
+        if bits & types::STRING != 0 {
+            let r = self.string(f, &ext, name, at);
+            push(r, 1.0, &mut nodes, &mut weights);
+        }
+        if bits & (types::INTEGER | types::NUMBER) != 0 {
+            let r = self.number(f, &ext, bits, name, at);
+            push(r, 1.0, &mut nodes, &mut weights);
+        }
+        if bits & types::BOOLEAN != 0 {
+            let allowed: Vec<bool> = [true, false]
+                .into_iter()
+                .filter(|b| !f.excluded.contains(&Value::Bool(*b)))
+                .collect();
+            let r = match allowed.as_slice() {
+                [] => Err(Error::schema(at, "both booleans are excluded")),
+                [b] => Ok(Node::Const(serialise(&Value::Bool(*b)))),
+                _ => Ok(Node::Boolean),
+            };
+            push(r, 1.0, &mut nodes, &mut weights);
+        }
+        if bits & types::NULL != 0 && !f.excluded.contains(&Value::Null) {
+            // Nullable fields are usually filled: null gets a small share.
+            let w = if nodes.is_empty() {
+                1.0
+            } else {
+                0.1 * nodes.len() as f64
+            };
+            push(Ok(Node::Null), w, &mut nodes, &mut weights);
+        }
+        let node = match nodes.len() {
+            0 => {
+                return Err(first_err
+                    .unwrap_or_else(|| Error::schema(at, "no type can satisfy this schema")));
+            }
+            1 => nodes.pop().unwrap_or(Node::Null),
+            _ if weights.iter().all(|w| *w == 1.0) => Node::Choice(ChoiceNode::uniform(nodes)),
+            _ => Node::Choice(ChoiceNode::weighted(nodes, &weights)),
+        };
+        let needs_check = !f.residual.is_empty()
+            || (!f.excluded.is_empty()
+                && bits & (types::STRING | types::OBJECT | types::ARRAY) != 0)
+            || !f.prop_extra.is_empty() && bits & types::OBJECT != 0;
+        if needs_check {
+            return self.checked(node, f, at);
+        }
+        Ok(node)
+    }
+
+    fn enumeration(
+        &mut self,
+        f: &Facets,
+        consts: &[Value],
+        ext: &Extension,
+        at: &str,
+    ) -> Result<Node> {
+        let mut kept = Vec::new();
+        let mut weights = Vec::new();
+        for (i, c) in consts.iter().enumerate() {
+            if self.admits(f, c)? {
+                kept.push(c.clone());
+                weights.push(ext.weight(i, c));
+            }
+        }
+        if kept.is_empty() {
+            return Err(Error::schema(
+                at,
+                "no value of `enum`/`const` satisfies the other constraints that apply here",
+            ));
+        }
+        let values: Vec<Box<[u8]>> = kept.iter().map(serialise).collect();
+        if ext.unique {
+            let slot = self.unique_slot(values.len() as u64, at)?;
+            return Ok(Node::Weighted(Box::new(WeightedEnum {
+                values,
+                cumulative: Vec::new(),
+                unique: Some(slot),
+            })));
+        }
+        if ext.has_weights() {
+            let mut acc = 0.0;
+            let cumulative = weights
+                .iter()
+                .map(|w| {
+                    acc += w;
+                    acc
+                })
+                .collect();
+            return Ok(Node::Weighted(Box::new(WeightedEnum {
+                values,
+                cumulative,
+                unique: None,
+            })));
+        }
+        Ok(if values.len() == 1 {
+            Node::Const(values.into_iter().next().unwrap_or_default())
+        } else {
+            Node::Enum(values)
+        })
     }
 }
 
-fn count(schema: &Map<String, Value>, pointer: &str, key: &str) -> Result<Option<usize>> {
-    match schema.get(key) {
-        None => Ok(None),
-        Some(v) => v.as_u64().map(|n| Some(n as usize)).ok_or_else(|| {
-            Error::schema(
-                format!("{pointer}/{key}"),
-                format!("`{key}` must be a non-negative integer"),
-            )
-        }),
-    }
-}
-
-fn any_string(name: Option<&str>) -> Node {
-    Node::String(StringNode {
-        format: None,
-        hint: name.and_then(|n| hints::string_hint(n, None)),
-        min_len: 0,
-        max_len: None,
-    })
-}
-
-fn serialise(value: &Value) -> Box<[u8]> {
+/// Serialises a value once, at compile time.
+pub fn serialise(value: &Value) -> Box<[u8]> {
     // serde_json only fails on non-string map keys, which a parsed `Value` cannot contain.
     serde_json::to_vec(value)
         .unwrap_or_else(|_| b"null".to_vec())
         .into_boxed_slice()
 }
 
-fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{error, sample};
+    use serde_json::json;
+
+    #[test]
+    fn enums_are_filtered_by_the_rest_of_the_schema() {
+        let out = sample(json!({"enum": [1, "a", 2.5, null], "type": "number"}), 50);
+        assert!(out.iter().all(|v| v.is_number()));
+        let (ptr, reason) = error(json!({"properties": {"x": {"enum": ["a"], "minLength": 2}}}));
+        assert_eq!(ptr, "/properties/x");
+        assert!(reason.contains("enum"), "{reason}");
+    }
+
+    #[test]
+    fn shared_and_recursive_references() {
+        let schema = json!({"$defs": {"n": {"type": "object", "properties": {"v": {"type": "integer"},
+            "next": {"$ref": "#/$defs/n"}}, "required": ["v"]}}, "$ref": "#/$defs/n"});
+        assert_eq!(sample(schema, 100).len(), 100);
+        let (ptr, _) = error(
+            json!({"$defs": {"n": {"type": "object", "properties": {"next": {"$ref": "#/$defs/n"}},
+            "required": ["next"]}}, "$ref": "#/$defs/n"}),
+        );
+        assert_eq!(ptr, "/$defs/n/properties/next");
     }
 }

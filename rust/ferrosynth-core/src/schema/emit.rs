@@ -1,22 +1,35 @@
-//! Instance generation: one routine per node kind, writing straight into a [`JsonWriter`].
+//! Instance generation: the context every node writes with, and the dispatch over node kinds
+//! (each kind's routine lives in its own file).
 
-use super::hints::Hint;
-use super::node::{Format, Node, NumberNode, ObjectNode, StringNode};
+use std::sync::atomic::Ordering;
+
+use super::node::{ChoiceNode, Link, Node, WeightedEnum};
 use crate::json::JsonWriter;
 use crate::pools::Pools;
-use crate::rng::{push_uuid, Rng};
-use crate::text::{self, vocab, Person};
-use crate::time;
+use crate::rng::Rng;
 
 /// Probability that an optional property is present (the reference's 80 %).
 pub const OPTIONAL_PRESENCE: f64 = 0.8;
+/// Containers nested deeper than this get their smallest valid form (recursion bound).
+pub const MAX_DEPTH: u32 = 8;
+/// Values one instance may hold before containers get their smallest valid form.
+pub const MAX_VALUES: u32 = 2_000;
 
-/// What generation needs besides the random stream: the pools, the anchor time and a scratch
-/// buffer reused across values.
+/// What generation needs besides the random stream: the pools, the anchor time, a scratch
+/// buffer reused across values, and the per-instance budgets.
 pub struct EmitCtx<'a> {
     pub pools: &'a Pools,
     pub anchor: i64,
     pub scratch: String,
+    /// Container nesting of the value being written.
+    pub depth: u32,
+    /// Values written so far in this instance.
+    pub values: u32,
+    /// The sample being generated (`x-ferrosynth` uniqueness).
+    pub seed: u64,
+    pub sample: u64,
+    /// Occurrences so far in this instance of each unique field.
+    pub occurrences: Vec<u64>,
 }
 
 impl<'a> EmitCtx<'a> {
@@ -25,15 +38,54 @@ impl<'a> EmitCtx<'a> {
             pools,
             anchor,
             scratch: String::with_capacity(256),
+            depth: 0,
+            values: 0,
+            seed: 0,
+            sample: 0,
+            occurrences: Vec::new(),
         }
+    }
+
+    /// Sets the sample the next instance belongs to.
+    pub fn start_sample(&mut self, seed: u64, sample: u64) {
+        self.seed = seed;
+        self.sample = sample;
+    }
+
+    /// Called when a top-level container starts: resets the per-instance budgets.
+    #[inline]
+    pub fn enter_instance(&mut self) {
+        self.values = 0;
+        self.occurrences.iter_mut().for_each(|o| *o = 0);
+    }
+
+    /// Whether containers should take their smallest valid form now.
+    #[inline]
+    pub fn shrink(&self) -> bool {
+        self.depth >= MAX_DEPTH || self.values >= MAX_VALUES
+    }
+
+    /// The next occurrence number of unique field `id` in this instance.
+    pub fn next_occurrence(&mut self, id: u32) -> u64 {
+        let i = id as usize;
+        if self.occurrences.len() <= i {
+            self.occurrences.resize(i + 1, 0);
+        }
+        let o = self.occurrences[i];
+        self.occurrences[i] += 1;
+        o
     }
 }
 
 impl Node {
     /// Writes one instance of this node.
     pub fn emit(&self, rng: &mut Rng, ctx: &mut EmitCtx<'_>, w: &mut JsonWriter) {
+        ctx.values += 1;
         match self {
             Node::Object(obj) => {
+                if ctx.depth == 0 {
+                    ctx.enter_instance();
+                }
                 w.begin_object();
                 obj.emit_props(rng, ctx, w);
                 w.end_object();
@@ -49,145 +101,94 @@ impl Node {
             Node::Number(n) => w.float(n.draw(rng)),
             Node::Boolean => w.bool(rng.next_u64() & 1 == 1),
             Node::Null => w.null(),
-            Node::Array { items, min, max } => {
-                let n = rng.range_usize(*min, *max);
+            Node::Array {
+                items,
+                min,
+                max,
+                force_min,
+            } => {
+                if ctx.depth == 0 {
+                    ctx.enter_instance();
+                }
+                let n = if ctx.shrink() || force_min.get() {
+                    *min
+                } else {
+                    rng.range_usize(*min, *max)
+                };
                 w.begin_array();
+                ctx.depth += 1;
                 for _ in 0..n {
                     items.emit(rng, ctx, w);
                 }
+                ctx.depth -= 1;
                 w.end_array();
             }
             Node::Enum(values) => w.raw(&values[rng.index(values.len())]),
             Node::Const(value) => w.raw(value),
-            Node::Choice(nodes) => rng.pick(nodes).emit(rng, ctx, w),
-        }
-    }
-}
-
-impl ObjectNode {
-    /// Writes the properties (not the braces), so callers can prepend keys such as `index`.
-    pub fn emit_props(&self, rng: &mut Rng, ctx: &mut EmitCtx<'_>, w: &mut JsonWriter) {
-        for prop in &self.props {
-            if prop.required || rng.chance(OPTIONAL_PRESENCE) {
-                w.key(&prop.name);
-                prop.node.emit(rng, ctx, w);
-            }
-        }
-    }
-}
-
-impl NumberNode {
-    /// A uniform draw in `[lo, hi]` rounded to `decimals` places, clamped back into range.
-    pub fn draw(&self, rng: &mut Rng) -> f64 {
-        let x = self.lo + rng.unit() * (self.hi - self.lo);
-        let scale = 10f64.powi(self.decimals);
-        ((x * scale).round() / scale).clamp(self.lo, self.hi)
-    }
-}
-
-impl StringNode {
-    /// Builds the string into `out`, then fits it to `minLength`/`maxLength` (in code points).
-    pub fn build(&self, out: &mut String, rng: &mut Rng, ctx: &EmitCtx<'_>) {
-        let pools = ctx.pools;
-        match (self.format, self.hint) {
-            (Some(f), _) => build_format(out, f, rng, ctx),
-            (None, Some(h)) => build_hint(out, h, rng, ctx),
-            (None, None) => {
-                let n = text::variable_len(rng, 4);
-                text::push_words_capitalized(out, rng, pools, n);
-            }
-        }
-        fit_length(out, self.min_len, self.max_len, rng, pools);
-    }
-}
-
-fn build_format(out: &mut String, format: Format, rng: &mut Rng, ctx: &EmitCtx<'_>) {
-    let pools = ctx.pools;
-    match format {
-        Format::Email => text::push_email(out, rng, pools),
-        Format::Date => text::push_date_near(out, rng, ctx.anchor, -3650, 0),
-        Format::DateTime => text::push_datetime_before(out, rng, ctx.anchor, 365 * time::DAY),
-        Format::Time => {
-            time::push_time(out, rng.range_i64(0, time::DAY - 1));
-            out.push('Z');
-        }
-        Format::Uri => text::push_url(out, rng, pools),
-        Format::Uuid => push_uuid(out, &rng.uuid_bytes()),
-        Format::Hostname => {
-            out.push_str("www.");
-            text::push_ascii_slug(out, rng, pools);
-            out.push('.');
-            out.push_str(rng.pick_str(&pools.tlds));
-        }
-        Format::Ipv4 => {
-            for i in 0..4 {
-                if i > 0 {
-                    out.push('.');
+            Node::Choice(c) => c.pick(rng, ctx).emit(rng, ctx, w),
+            Node::Grid(g) => g.emit(rng, ctx, w),
+            Node::Tuple(a) => {
+                if ctx.depth == 0 {
+                    ctx.enter_instance();
                 }
-                out.push_str(itoa::Buffer::new().format(rng.range_i64(i64::from(i == 0), 254)));
+                a.emit(rng, ctx, w);
             }
+            Node::Weighted(e) => e.emit(rng, ctx, w),
+            Node::Ref(link) => link.with(|n| match n {
+                Some(n) => n.emit(rng, ctx, w),
+                None => w.null(),
+            }),
+            Node::Checked(c) => c.emit(rng, ctx, w),
         }
     }
 }
 
-fn build_hint(out: &mut String, hint: Hint, rng: &mut Rng, ctx: &EmitCtx<'_>) {
-    let pools = ctx.pools;
-    match hint {
-        Hint::Email => text::push_email(out, rng, pools),
-        Hint::FullName => Person::draw(rng, pools).push_full(out, pools),
-        Hint::FirstName => out.push_str(rng.pick_str(&pools.first_names)),
-        Hint::LastName => out.push_str(rng.pick_str(&pools.last_names)),
-        Hint::Username => Person::draw(rng, pools).push_username(out, pools),
-        Hint::City => out.push_str(rng.pick_str(&pools.cities)),
-        Hint::Country => out.push_str(rng.pick_str(&pools.countries)),
-        Hint::Company => out.push_str(rng.pick_str(&pools.companies)),
-        Hint::StreetAddress => text::push_street_address(out, rng, pools),
-        Hint::Zip => text::push_digits(out, rng, 5, false),
-        Hint::Phone => text::push_phone(out, rng),
-        Hint::Url => text::push_url(out, rng, pools),
-        Hint::Path => text::push_path(out, rng, pools),
-        Hint::SearchQuery => text::push_search_query(out, rng, pools),
-        Hint::Sql => text::push_sql(out, rng),
-        Hint::Title => {
-            let n = text::variable_len(rng, 5);
-            text::push_words_capitalized(out, rng, pools, n);
+impl ChoiceNode {
+    /// The alternative to write: by weight, or the shallowest once the budget is spent.
+    #[inline]
+    pub fn pick(&self, rng: &mut Rng, ctx: &EmitCtx<'_>) -> &Node {
+        let shallowest = self
+            .min_branch
+            .load(Ordering::Relaxed)
+            .min(self.nodes.len() - 1);
+        if ctx.shrink() {
+            return &self.nodes[shallowest];
         }
-        Hint::Paragraph => {
-            let n = rng.range_usize(1, 3);
-            text::push_paragraph(out, rng, pools, n);
+        let i = match &self.cumulative {
+            None => rng.index(self.nodes.len()),
+            Some(cum) => pick_cumulative(cum, rng),
+        };
+        // A branch with no finite instance is never entered.
+        if i < 64 && self.infinite.load(Ordering::Relaxed) & (1 << i) != 0 {
+            return &self.nodes[shallowest];
         }
-        Hint::Uuid => push_uuid(out, &rng.uuid_bytes()),
-        Hint::Date => text::push_date_near(out, rng, ctx.anchor, -3650, 0),
-        Hint::DateTime => text::push_datetime_before(out, rng, ctx.anchor, 365 * time::DAY),
-        Hint::JobTitle => out.push_str(rng.pick_str(&pools.job_titles)),
-        Hint::Word => text::push_word(out, rng, pools),
-        Hint::Database => out.push_str(rng.pick_str(vocab::DATABASES)),
-        Hint::Encoding => out.push_str(rng.pick_str(vocab::ENCODINGS)),
-        Hint::Currency => out.push_str(rng.pick_str(vocab::CURRENCIES)),
-        Hint::Language => out.push_str(rng.pick_str(vocab::LANGUAGES)),
-        Hint::Product => out.push_str(rng.pick_str(vocab::PRODUCTS)),
+        &self.nodes[i]
     }
 }
 
-/// Pads with words up to `min` code points and truncates to `max` code points.
-fn fit_length(out: &mut String, min: usize, max: Option<usize>, rng: &mut Rng, pools: &Pools) {
-    let mut len = out.chars().count();
-    while len < min {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        text::push_word(out, rng, pools);
-        len = out.chars().count();
-    }
-    if let Some(max) = max {
-        if len > max {
-            let cut = out.char_indices().nth(max).map_or(out.len(), |(i, _)| i);
-            out.truncate(cut);
-            // Never end on a space (a trailing space reads as a bug); keep the length.
-            if out.ends_with(' ') {
-                out.pop();
-                out.push('x');
+/// An index drawn with the weights whose running sums are `cum`.
+pub fn pick_cumulative(cum: &[f64], rng: &mut Rng) -> usize {
+    let total = cum.last().copied().unwrap_or(0.0);
+    let x = rng.unit() * total;
+    cum.iter().position(|&c| x < c).unwrap_or(cum.len() - 1)
+}
+
+impl WeightedEnum {
+    fn emit(&self, rng: &mut Rng, ctx: &mut EmitCtx<'_>, w: &mut JsonWriter) {
+        let i = match &self.unique {
+            Some(u) => {
+                let occ = ctx.next_occurrence(u.id);
+                u.value_index(ctx.seed, ctx.sample, occ) as usize
             }
-        }
+            None => pick_cumulative(&self.cumulative, rng),
+        };
+        w.raw(&self.values[i.min(self.values.len() - 1)]);
+    }
+}
+
+impl Link {
+    /// The node behind a link, for callers that need its kind (e.g. an object at the top).
+    pub fn resolve(&self) -> Option<std::sync::Arc<super::node::Slot>> {
+        self.slot()
     }
 }

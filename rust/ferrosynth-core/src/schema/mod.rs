@@ -2,32 +2,152 @@
 //! an instance walks that tree with the sample's random stream, building values that satisfy the
 //! constraints by construction (no generate-and-filter).
 //!
-//! Supported here: `type` (a name or a list of names), `enum`, `const`, `properties`, `required`,
-//! `items`, `minItems`/`maxItems`, `minimum`/`maximum`/`exclusiveMinimum`/`exclusiveMaximum`,
-//! `minLength`/`maxLength` and the `format`s `email`, `date`, `date-time`, `time`, `uri`, `uuid`,
-//! `hostname`, `ipv4`. Property names steer string values when no `format` does (see [`hints`]).
+//! Pipeline: [`doc`] indexes the document (drafts 4 to 2020-12, `$id`, anchors, `$ref`);
+//! [`facets`] merges a conjunction of subschemas (`allOf`, `$ref`) into one record;
+//! [`variants`] expands `anyOf`/`oneOf`/`if`/`not`/`dependent*` into plain variants;
+//! `compile.rs` turns each variant into a node (one file per kind: `object.rs`, `array.rs`,
+//! `string.rs` with `formats.rs`, `number.rs`), rejecting contradictions with the JSON pointer at
+//! fault. [`validate`] is a full validator, used for `validate=True`, for filtering `enum`s and
+//! for the few residual checks (`checked.rs`). Property names and `x-ferrosynth` steer values
+//! ([`hints`]). Recursion is bounded by depth and size budgets (`emit.rs`, `height.rs`).
 
+mod array;
+mod checked;
 mod compile;
+pub mod doc;
 mod emit;
+pub mod facets;
+mod formats;
+mod height;
 pub mod hints;
 mod node;
+mod number;
+mod object;
+mod string;
+#[cfg(test)]
+mod testing;
+pub mod validate;
+pub mod variants;
 
-pub use compile::compile;
-pub use emit::EmitCtx;
-pub use node::{Format, Node, NumberNode, ObjectNode, Prop, StringNode};
+use std::sync::Arc;
+
+use serde_json::Value;
+
+pub use emit::{EmitCtx, MAX_DEPTH, MAX_VALUES, OPTIONAL_PRESENCE};
+pub use node::{
+    ArrayNode, ChoiceNode, Format, GridNode, Link, Node, NumberNode, ObjectNode, Prop, Slot,
+    StringNode,
+};
+pub use validate::Failure;
+
+use crate::error::{Error, Result};
+use crate::json::JsonWriter;
+use crate::rng::Rng;
+use compile::Compiler;
+use doc::Doc;
+use validate::{VId, Validator};
 
 /// A compiled schema, ready to generate instances.
 #[derive(Debug, Clone)]
 pub struct Schema {
     pub root: Node,
+    /// Things worth telling the user once (unknown formats), in compile order.
+    pub warnings: Vec<String>,
+    /// How many samples `x-ferrosynth` uniqueness can cover (`None`: no unique field).
+    pub unique_capacity: Option<u64>,
+    validator: Arc<Validator>,
+    root_id: VId,
 }
 
 impl Schema {
     /// Compiles a JSON Schema document; errors name the JSON pointer at fault.
-    pub fn compile(doc: &serde_json::Value) -> crate::Result<Self> {
+    pub fn compile(doc: &Value) -> Result<Self> {
+        let doc = Doc::new(doc.clone());
+        let mut c = Compiler::new(&doc);
+        let root_id = c.val.compile(&doc, "")?;
+        let root = c.conj(vec![String::new()], Vec::new(), None)?;
+        let root = unwrap_object(root);
+        height::finalize(&root, &c.slots)?;
+        let validator = c.val.clone();
+        let _ = c.val_cell.set(c.val.clone());
+        for p in height::reachable_checked(&root) {
+            p.find_witness()?;
+        }
         Ok(Schema {
-            root: compile(doc, "")?,
+            root,
+            warnings: c.warnings,
+            unique_capacity: c.unique_capacity,
+            validator: Arc::new(validator),
+            root_id,
         })
+    }
+
+    /// Writes one instance; with `index`, an object instance gets `"index"` as its first key and
+    /// any other value is wrapped as `{"index": i, "value": v}` (the `samples` shape).
+    pub fn emit_instance(
+        &self,
+        rng: &mut Rng,
+        ctx: &mut EmitCtx<'_>,
+        w: &mut JsonWriter,
+        index: Option<u64>,
+    ) {
+        let Some(i) = index else {
+            self.root.emit(rng, ctx, w);
+            return;
+        };
+        if let Node::Object(obj) = &self.root {
+            w.begin_object();
+            w.key("index");
+            w.int(i as i64);
+            obj.emit_props(rng, ctx, w);
+            w.end_object();
+            return;
+        }
+        let mut tmp = JsonWriter::default();
+        self.root.emit(rng, ctx, &mut tmp);
+        w.begin_object();
+        w.key("index");
+        w.int(i as i64);
+        if tmp.buf.first() == Some(&b'{') {
+            // An object built through a check or a reference: splice its members in.
+            if tmp.buf.len() > 2 {
+                w.buf.push(b',');
+                w.buf.extend_from_slice(&tmp.buf[1..tmp.buf.len() - 1]);
+            }
+        } else {
+            w.key("value");
+            w.raw(&tmp.buf);
+        }
+        w.end_object();
+    }
+
+    /// Checks an instance against the schema (the `validate=True` safety net).
+    pub fn check(&self, value: &Value) -> std::result::Result<(), Failure> {
+        self.validator.check(self.root_id, value)
+    }
+}
+
+/// A root that is a reference to an object becomes that object, so callers can see its kind.
+fn unwrap_object(root: Node) -> Node {
+    if let Node::Ref(link) = &root {
+        if let Some(slot) = link.slot() {
+            if let Some(Node::Object(obj)) = slot.node.get() {
+                return Node::Object(obj.clone());
+            }
+        }
+    }
+    root
+}
+
+/// Compiles the schema `doc` found at JSON pointer `pointer` of a larger document (errors are
+/// reported under that pointer), e.g. a tool's `parameters`.
+pub fn compile(doc: &Value, pointer: &str) -> Result<Node> {
+    match Schema::compile(doc) {
+        Ok(s) => Ok(s.root),
+        Err(Error::Schema { pointer: p, reason }) => {
+            Err(Error::schema(format!("{pointer}{p}"), reason))
+        }
+        Err(e) => Err(e),
     }
 }
 

@@ -1,6 +1,16 @@
-//! The compiled node kinds. One enum, one generation routine per kind (see `emit.rs`).
+//! The compiled node kinds: one enum, one generation routine per kind. Simple schemas compile to
+//! the lean kinds (`Object`, `String`, `Integer`, `Number`, `Array`, `Enum`); the rich kinds carry
+//! what only some schemas need (`multipleOf` grids, tuples and `contains`, weights, recursion,
+//! residual checks).
 
-use super::hints::Hint;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock, Weak};
+
+pub use super::array::ArrayNode;
+pub use super::checked::CheckedNode;
+pub use super::number::{GridNode, NumberNode};
+pub use super::object::{ObjectNode, Prop};
+pub use super::string::{Format, StringNode};
 
 /// A compiled schema node.
 #[derive(Debug, Clone)]
@@ -18,72 +28,155 @@ pub enum Node {
         items: Box<Node>,
         min: usize,
         max: usize,
+        /// Set when the items have no finite instance: write exactly `min` (zero) items.
+        force_min: Flag,
     },
     /// One of these pre-serialised JSON values.
     Enum(Vec<Box<[u8]>>),
     /// Exactly this pre-serialised JSON value.
     Const(Box<[u8]>),
-    /// `"type": [...]`: one of the listed alternatives, chosen uniformly.
-    Choice(Vec<Node>),
+    /// One of several alternatives (`type` lists, `anyOf`/`oneOf` branches, variants).
+    Choice(ChoiceNode),
+    /// Numbers on a grid: `multipleOf`, excluded values, distributions, uniqueness.
+    Grid(Box<GridNode>),
+    /// Arrays with `prefixItems`, `contains` or `uniqueItems`.
+    Tuple(Box<ArrayNode>),
+    /// An enum with weights or drawn without repetition across the dataset.
+    Weighted(Box<WeightedEnum>),
+    /// A shared or recursive node (`$ref`).
+    Ref(Link),
+    /// A node whose values are verified against what could not be built in.
+    Checked(Arc<CheckedNode>),
 }
 
-/// An object node: properties in document order.
+/// Alternatives with optional weights. `min_branch` is the branch with the shallowest finite
+/// instances, used once the depth or size budget is spent.
+#[derive(Debug)]
+pub struct ChoiceNode {
+    pub nodes: Vec<Node>,
+    /// Cumulative weights (last = total); `None` for uniform.
+    pub cumulative: Option<Vec<f64>>,
+    pub min_branch: AtomicUsize,
+    /// Bit `i`: branch `i` has no finite instance (recursion with no way out); never taken.
+    pub infinite: AtomicU64,
+}
+
+impl Clone for ChoiceNode {
+    fn clone(&self) -> Self {
+        ChoiceNode {
+            nodes: self.nodes.clone(),
+            cumulative: self.cumulative.clone(),
+            min_branch: AtomicUsize::new(self.min_branch.load(Ordering::Relaxed)),
+            infinite: AtomicU64::new(self.infinite.load(Ordering::Relaxed)),
+        }
+    }
+}
+
+/// A shared boolean set once the plan is compiled (recursion analysis).
 #[derive(Debug, Clone, Default)]
-pub struct ObjectNode {
-    pub props: Vec<Prop>,
+pub struct Flag(Arc<AtomicBool>);
+
+impl Flag {
+    #[inline]
+    pub fn get(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    pub fn set(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
 
-/// One property of an object node.
+/// Shared booleans, one per child, set once the plan is compiled.
+#[derive(Debug, Clone, Default)]
+pub struct Flags(Arc<Vec<AtomicBool>>);
+
+impl Flags {
+    pub fn new(n: usize) -> Self {
+        Flags(Arc::new((0..n).map(|_| AtomicBool::new(false)).collect()))
+    }
+
+    #[inline]
+    pub fn get(&self, i: usize) -> bool {
+        self.0.get(i).is_some_and(|b| b.load(Ordering::Relaxed))
+    }
+
+    pub fn set(&self, i: usize) {
+        if let Some(b) = self.0.get(i) {
+            b.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+impl ChoiceNode {
+    pub fn uniform(nodes: Vec<Node>) -> Self {
+        ChoiceNode {
+            nodes,
+            cumulative: None,
+            min_branch: AtomicUsize::new(0),
+            infinite: AtomicU64::new(0),
+        }
+    }
+
+    pub fn weighted(nodes: Vec<Node>, weights: &[f64]) -> Self {
+        let mut acc = 0.0;
+        let cumulative = weights
+            .iter()
+            .map(|w| {
+                acc += w.max(0.0);
+                acc
+            })
+            .collect();
+        ChoiceNode {
+            nodes,
+            cumulative: Some(cumulative),
+            min_branch: AtomicUsize::new(0),
+            infinite: AtomicU64::new(0),
+        }
+    }
+}
+
+/// Enum values with weights, or a permutation for dataset-wide uniqueness.
 #[derive(Debug, Clone)]
-pub struct Prop {
-    pub name: String,
-    pub node: Node,
-    pub required: bool,
+pub struct WeightedEnum {
+    pub values: Vec<Box<[u8]>>,
+    pub cumulative: Vec<f64>,
+    pub unique: Option<super::hints::unique::UniqueSlot>,
 }
 
-/// A number node: uniform in `[lo, hi]`, rounded to `decimals` places.
+/// A shared node; recursion goes through a weak back edge so plans never leak.
 #[derive(Debug, Clone)]
-pub struct NumberNode {
-    pub lo: f64,
-    pub hi: f64,
-    pub decimals: i32,
+pub enum Link {
+    Strong(Arc<Slot>),
+    Back(Weak<Slot>),
 }
 
-/// A string node.
-#[derive(Debug, Clone)]
-pub struct StringNode {
-    pub format: Option<Format>,
-    pub hint: Option<Hint>,
-    pub min_len: usize,
-    pub max_len: Option<usize>,
+/// The target of a [`Link`].
+#[derive(Debug, Default)]
+pub struct Slot {
+    pub node: OnceLock<Node>,
+    /// Height of the shallowest finite instance (`u32::MAX`: none).
+    pub height: AtomicU32,
+    pub pointer: String,
 }
 
-/// The string `format`s the generator builds directly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Email,
-    Date,
-    DateTime,
-    Time,
-    Uri,
-    Uuid,
-    Hostname,
-    Ipv4,
-}
+impl Link {
+    /// Runs `f` on the target node (absent only while the plan is still compiling).
+    #[inline]
+    pub fn with<R>(&self, f: impl FnOnce(Option<&Node>) -> R) -> R {
+        match self {
+            Link::Strong(s) => f(s.node.get()),
+            Link::Back(w) => match w.upgrade() {
+                Some(s) => f(s.node.get()),
+                None => f(None),
+            },
+        }
+    }
 
-impl Format {
-    /// The format named `name`, if the generator knows it.
-    pub fn parse(name: &str) -> Option<Self> {
-        Some(match name {
-            "email" | "idn-email" => Format::Email,
-            "date" => Format::Date,
-            "date-time" => Format::DateTime,
-            "time" => Format::Time,
-            "uri" | "url" | "iri" => Format::Uri,
-            "uuid" => Format::Uuid,
-            "hostname" | "idn-hostname" => Format::Hostname,
-            "ipv4" => Format::Ipv4,
-            _ => return None,
-        })
+    pub fn slot(&self) -> Option<Arc<Slot>> {
+        match self {
+            Link::Strong(s) => Some(s.clone()),
+            Link::Back(w) => w.upgrade(),
+        }
     }
 }

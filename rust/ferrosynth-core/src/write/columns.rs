@@ -163,11 +163,20 @@ pub fn sample_columns(plan: &Plan) -> Col {
 
 /// The column type of a schema node.
 pub fn node_columns(node: &Node) -> Col {
+    columns_of(node, &mut Vec::new())
+}
+
+/// `node_columns`, following shared references; a reference already being expanded
+/// (recursion) is a `json` column.
+fn columns_of(node: &Node, open: &mut Vec<*const crate::schema::Slot>) -> Col {
+    let mut rec = |n: &Node| columns_of(n, open);
     match node {
+        // Objects with generated extra keys have no fixed fields.
+        Node::Object(obj) if !obj.extra_values().is_empty() => Col::Json,
         Node::Object(obj) => Col::Struct(
             obj.props
                 .iter()
-                .map(|p| (p.name.clone(), node_columns(&p.node)))
+                .map(|p| (p.name.clone(), rec(&p.node)))
                 .collect(),
         ),
         Node::String(_) => Col::Str,
@@ -175,10 +184,30 @@ pub fn node_columns(node: &Node) -> Col {
         Node::Number(_) => Col::Float,
         Node::Boolean => Col::Bool,
         Node::Null => Col::Null,
-        Node::Array { items, .. } => Col::list(node_columns(items)),
+        Node::Array { items, .. } => Col::list(rec(items)),
         Node::Enum(values) => unify(values.iter().map(|v| raw_columns(v))),
         Node::Const(value) => raw_columns(value),
-        Node::Choice(nodes) => unify(nodes.iter().map(node_columns)),
+        Node::Choice(c) => {
+            let cols: Vec<Col> = c.nodes.iter().map(rec).collect();
+            unify(cols.into_iter())
+        }
+        Node::Grid(g) if g.is_integral() => Col::Int,
+        Node::Grid(_) => Col::Float,
+        Node::Tuple(a) => match a.list_item() {
+            Some(item) => Col::list(rec(item)),
+            None => Col::Json,
+        },
+        Node::Weighted(e) => unify(e.values.iter().map(|v| raw_columns(v))),
+        Node::Checked(c) => rec(c.inner()),
+        Node::Ref(link) => match link.slot() {
+            Some(slot) if !open.contains(&std::sync::Arc::as_ptr(&slot)) => {
+                open.push(std::sync::Arc::as_ptr(&slot));
+                let col = slot.node.get().map_or(Col::Json, |n| columns_of(n, open));
+                open.pop();
+                col
+            }
+            _ => Col::Json,
+        },
     }
 }
 

@@ -1,5 +1,10 @@
-//! Property names steer values when no `format` says otherwise: a string property called
-//! `email` gets an e-mail address, `city` a city from the locale pool, `sql` a SQL statement.
+//! Realistic values. Property names steer values when no `format` says otherwise: a string
+//! property called `email` gets an e-mail address, `city` a city from the locale pool, `sql` a
+//! SQL statement. The `x-ferrosynth` keyword ([`extension`]) asks for a provider by name, a
+//! distribution, dataset-wide uniqueness ([`unique`]) or a fixed value.
+
+pub mod extension;
+pub mod unique;
 
 /// A value family suggested by a property name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +36,47 @@ pub enum Hint {
     Currency,
     Language,
     Product,
+}
+
+impl Hint {
+    /// Every provider `x-ferrosynth` can name, with its hint.
+    pub const PROVIDERS: &'static [(&'static str, Hint)] = &[
+        ("email", Hint::Email),
+        ("name", Hint::FullName),
+        ("first_name", Hint::FirstName),
+        ("last_name", Hint::LastName),
+        ("username", Hint::Username),
+        ("city", Hint::City),
+        ("country", Hint::Country),
+        ("company", Hint::Company),
+        ("street_address", Hint::StreetAddress),
+        ("zip", Hint::Zip),
+        ("phone", Hint::Phone),
+        ("url", Hint::Url),
+        ("path", Hint::Path),
+        ("search_query", Hint::SearchQuery),
+        ("sql", Hint::Sql),
+        ("title", Hint::Title),
+        ("paragraph", Hint::Paragraph),
+        ("uuid", Hint::Uuid),
+        ("date", Hint::Date),
+        ("date_time", Hint::DateTime),
+        ("job_title", Hint::JobTitle),
+        ("word", Hint::Word),
+        ("database", Hint::Database),
+        ("encoding", Hint::Encoding),
+        ("currency", Hint::Currency),
+        ("language", Hint::Language),
+        ("product", Hint::Product),
+    ];
+
+    /// The provider called `name`.
+    pub fn provider(name: &str) -> Option<Hint> {
+        Hint::PROVIDERS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, h)| *h)
+    }
 }
 
 /// Lowercases and drops `_`, `-` and spaces: `first_name`, `firstName` and `First-Name` agree.

@@ -1,0 +1,214 @@
+//! A backtracking matcher with ECMA-262 semantics (lookarounds, backreferences, `\b`), used to
+//! check values, never on the generation hot path. A step budget bounds pathological patterns.
+
+use super::class;
+use super::parse::Ast;
+
+/// Steps allowed per `is_match` call before giving up (catastrophic backtracking).
+const STEP_BUDGET: u64 = 2_000_000;
+/// Nesting allowed (each character of a repetition adds a level).
+const DEPTH_LIMIT: u32 = 20_000;
+
+/// The matcher gave up: the pattern backtracks too much on this input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooComplex;
+
+struct State {
+    caps: Vec<Option<(usize, usize)>>,
+    steps: u64,
+    depth: u32,
+    over: bool,
+}
+
+type Cont<'c> = &'c mut dyn FnMut(usize, &mut State) -> bool;
+
+/// Whether `ast` matches somewhere in `text` (JSON Schema's unanchored `pattern` semantics).
+pub fn search(ast: &Ast, groups: u32, text: &str) -> Result<bool, TooComplex> {
+    let s: Vec<char> = text.chars().collect();
+    let mut st = State {
+        caps: vec![None; groups as usize + 1],
+        steps: 0,
+        depth: 0,
+        over: false,
+    };
+    let anchored = starts_anchored(ast);
+    for start in 0..=s.len() {
+        st.caps.iter_mut().for_each(|c| *c = None);
+        if m(&s, ast, start, &mut st, &mut |_, _| true) {
+            return Ok(true);
+        }
+        if st.over {
+            return Err(TooComplex);
+        }
+        if anchored {
+            break;
+        }
+    }
+    Ok(false)
+}
+
+fn starts_anchored(ast: &Ast) -> bool {
+    match ast {
+        Ast::Start => true,
+        Ast::Concat(items) => items.first().is_some_and(starts_anchored),
+        Ast::Group { node, .. } => starts_anchored(node),
+        Ast::Alt(branches) => branches.iter().all(starts_anchored),
+        _ => false,
+    }
+}
+
+fn m(s: &[char], node: &Ast, i: usize, st: &mut State, k: Cont<'_>) -> bool {
+    st.steps += 1;
+    if st.steps > STEP_BUDGET || st.depth > DEPTH_LIMIT {
+        st.over = true;
+    }
+    if st.over {
+        return false;
+    }
+    st.depth += 1;
+    let r = step(s, node, i, st, k);
+    st.depth -= 1;
+    r
+}
+
+fn step(s: &[char], node: &Ast, i: usize, st: &mut State, k: Cont<'_>) -> bool {
+    match node {
+        Ast::Empty => k(i, st),
+        Ast::Fail => false,
+        Ast::Class(set) => i < s.len() && set.contains(s[i] as u32) && k(i + 1, st),
+        Ast::Concat(items) => seq(s, items, i, st, k),
+        Ast::Alt(branches) => {
+            for b in branches {
+                let saved = st.caps.clone();
+                if m(s, b, i, st, k) {
+                    return true;
+                }
+                st.caps = saved;
+            }
+            false
+        }
+        Ast::Repeat { node, min, max } => rep(s, node, *min, *max, 0, i, st, k),
+        Ast::Group { node, index } => match index {
+            None => m(s, node, i, st, k),
+            Some(n) => {
+                let n = *n as usize;
+                m(s, node, i, st, &mut |j, st: &mut State| {
+                    let old = st.caps[n];
+                    st.caps[n] = Some((i, j));
+                    if k(j, st) {
+                        return true;
+                    }
+                    st.caps[n] = old;
+                    false
+                })
+            }
+        },
+        Ast::Start => i == 0 && k(i, st),
+        Ast::End => i == s.len() && k(i, st),
+        Ast::WordBoundary(positive) => {
+            let before = i > 0 && class::is_word(s[i - 1]);
+            let after = i < s.len() && class::is_word(s[i]);
+            ((before != after) == *positive) && k(i, st)
+        }
+        Ast::Look {
+            node,
+            ahead,
+            negate,
+        } => {
+            let saved = st.caps.clone();
+            let found = if *ahead {
+                m(s, node, i, st, &mut |_, _| true)
+            } else {
+                (0..=i)
+                    .rev()
+                    .any(|from| m(s, node, from, st, &mut |j, _| j == i))
+            };
+            if *negate {
+                st.caps = saved;
+            }
+            if found != *negate {
+                k(i, st)
+            } else {
+                false
+            }
+        }
+        Ast::Backref(n) => match st.caps.get(*n as usize).copied().flatten() {
+            None => k(i, st),
+            Some((a, b)) => {
+                let len = b - a;
+                i + len <= s.len() && s[a..b] == s[i..i + len] && k(i + len, st)
+            }
+        },
+    }
+}
+
+fn seq(s: &[char], items: &[Ast], i: usize, st: &mut State, k: Cont<'_>) -> bool {
+    match items.split_first() {
+        None => k(i, st),
+        Some((first, rest)) => m(s, first, i, st, &mut |j, st: &mut State| {
+            seq(s, rest, j, st, k)
+        }),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn rep(
+    s: &[char],
+    node: &Ast,
+    min: u32,
+    max: Option<u32>,
+    count: u32,
+    i: usize,
+    st: &mut State,
+    k: Cont<'_>,
+) -> bool {
+    if max.map_or(true, |m| count < m)
+        && m(s, node, i, st, &mut |j, st: &mut State| {
+            // ECMA-262: an iteration past the minimum that matched empty does not count.
+            if j == i && count >= min {
+                return false;
+            }
+            rep(s, node, min, max, count + 1, j, st, k)
+        })
+    {
+        return true;
+    }
+    count >= min && k(i, st)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::parse::parse;
+    use super::*;
+
+    fn is(p: &str, t: &str) -> bool {
+        let parsed = parse(p).unwrap();
+        search(&parsed.ast, parsed.groups, t).unwrap()
+    }
+
+    #[test]
+    fn ecma_semantics() {
+        assert!(is(r"^\d{3}$", "123"));
+        assert!(!is(r"^\d{3}$", "1234"));
+        assert!(is(r"\d", "ab1"));
+        assert!(is(r"^(?=.*[A-Z])(?=.*\d).{8,}$", "abcdefG1"));
+        assert!(!is(r"^(?=.*[A-Z])(?=.*\d).{8,}$", "abcdefgh1"));
+        assert!(is(r"^(a+)-\1$", "aa-aa"));
+        assert!(!is(r"^(a+)-\1$", "aa-a"));
+        assert!(is(r"\bcat\b", "a cat!"));
+        assert!(!is(r"\bcat\b", "concat"));
+        assert!(is(r"(?<!\$)\d+", "$12"));
+        assert!(!is(r"(?<!\$)\d+", "$1"));
+        assert!(is(r"^\p{Lu}\p{Ll}+$", "Émile"));
+        assert!(!is(r"^.$", "\n"));
+        assert!(is(r"^[^]$", "\n"));
+        assert!(is(r"^(a|ab)(c|bcd)(d*)$", "abcd"));
+    }
+
+    #[test]
+    fn pathological_patterns_give_up_instead_of_hanging() {
+        let parsed = parse("^(a+)+$").unwrap();
+        let text = format!("{}b", "a".repeat(40));
+        assert_eq!(search(&parsed.ast, parsed.groups, &text), Err(TooComplex));
+    }
+}

@@ -1,0 +1,567 @@
+//! An ECMA-262 pattern parser (the dialect JSON Schema's `pattern` uses), with the Annex B
+//! leniencies real schemas rely on (`{` and `]` as literals, identity escapes) and the `u`-flag
+//! additions (`\u{...}`, `\p{...}`). No flags: JSON Schema patterns have none.
+
+use super::class::{self, CharSet};
+
+/// A parsed pattern.
+#[derive(Debug, Clone)]
+pub enum Ast {
+    Empty,
+    /// One character from the set.
+    Class(CharSet),
+    Concat(Vec<Ast>),
+    Alt(Vec<Ast>),
+    Repeat {
+        node: Box<Ast>,
+        min: u32,
+        max: Option<u32>,
+    },
+    /// A group; `index` is the capture number (1-based) for capturing groups.
+    Group {
+        node: Box<Ast>,
+        index: Option<u32>,
+    },
+    /// `^`.
+    Start,
+    /// `$`.
+    End,
+    /// `\b` (`true`) or `\B` (`false`).
+    WordBoundary(bool),
+    /// `(?=`, `(?!`, `(?<=`, `(?<!`.
+    Look {
+        node: Box<Ast>,
+        ahead: bool,
+        negate: bool,
+    },
+    /// `\1`, `\k<name>`.
+    Backref(u32),
+    /// Matches nothing (generation marks unsatisfiable branches with it).
+    Fail,
+}
+
+/// The result of parsing: the tree and the number of capture groups.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub ast: Ast,
+    pub groups: u32,
+}
+
+struct Parser<'a> {
+    chars: Vec<char>,
+    pos: usize,
+    groups: u32,
+    total_groups: u32,
+    names: Vec<(String, u32)>,
+    pattern: &'a str,
+}
+
+/// Parses an ECMA-262 pattern. Errors are human-readable and name the offset.
+pub fn parse(pattern: &str) -> Result<Parsed, String> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let (total_groups, names) = scan_groups(&chars);
+    let mut p = Parser {
+        chars,
+        pos: 0,
+        groups: 0,
+        total_groups,
+        names,
+        pattern,
+    };
+    let ast = p.disjunction()?;
+    if p.pos < p.chars.len() {
+        return Err(p.err("unmatched `)`"));
+    }
+    Ok(Parsed {
+        ast,
+        groups: p.groups,
+    })
+}
+
+/// Counts capture groups and records named ones (backreferences may point forwards).
+fn scan_groups(chars: &[char]) -> (u32, Vec<(String, u32)>) {
+    let (mut n, mut names, mut i, mut in_class) = (0u32, Vec::new(), 0, false);
+    while i < chars.len() {
+        match chars[i] {
+            '\\' => i += 1,
+            '[' => in_class = true,
+            ']' => in_class = false,
+            '(' if !in_class => {
+                if chars.get(i + 1) != Some(&'?') {
+                    n += 1;
+                } else if chars.get(i + 2) == Some(&'<')
+                    && !matches!(chars.get(i + 3), Some('=' | '!'))
+                {
+                    n += 1;
+                    let name: String = chars[i + 3..].iter().take_while(|&&c| c != '>').collect();
+                    names.push((name, n));
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    (n, names)
+}
+
+impl Parser<'_> {
+    fn err(&self, what: &str) -> String {
+        format!(
+            "invalid pattern {:?} at offset {}: {what}",
+            self.pattern, self.pos
+        )
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.pos).copied()
+    }
+
+    fn eat(&mut self, c: char) -> bool {
+        if self.peek() == Some(c) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn looking_at(&self, s: &str) -> bool {
+        s.chars()
+            .enumerate()
+            .all(|(i, c)| self.chars.get(self.pos + i) == Some(&c))
+    }
+
+    fn disjunction(&mut self) -> Result<Ast, String> {
+        let mut alts = vec![self.alternative()?];
+        while self.eat('|') {
+            alts.push(self.alternative()?);
+        }
+        Ok(if alts.len() == 1 {
+            alts.pop().unwrap_or(Ast::Empty)
+        } else {
+            Ast::Alt(alts)
+        })
+    }
+
+    fn alternative(&mut self) -> Result<Ast, String> {
+        let mut items = Vec::new();
+        while let Some(c) = self.peek() {
+            if c == '|' || c == ')' {
+                break;
+            }
+            let atom = self.term()?;
+            items.push(atom);
+        }
+        Ok(match items.len() {
+            0 => Ast::Empty,
+            1 => items.pop().unwrap_or(Ast::Empty),
+            _ => Ast::Concat(items),
+        })
+    }
+
+    fn term(&mut self) -> Result<Ast, String> {
+        let start = self.pos;
+        let atom = match self.peek() {
+            Some('^') => {
+                self.pos += 1;
+                return Ok(Ast::Start);
+            }
+            Some('$') => {
+                self.pos += 1;
+                return Ok(Ast::End);
+            }
+            Some('\\') if matches!(self.chars.get(self.pos + 1), Some('b' | 'B')) => {
+                let positive = self.chars[self.pos + 1] == 'b';
+                self.pos += 2;
+                return Ok(Ast::WordBoundary(positive));
+            }
+            Some('(') => self.group()?,
+            Some('.') => {
+                self.pos += 1;
+                Ast::Class(class::dot())
+            }
+            Some('[') => self.class()?,
+            Some('\\') => self.atom_escape()?,
+            Some('*' | '+' | '?') => return Err(self.err("nothing to repeat")),
+            Some('{') if self.quantifier_braces().is_some() => {
+                return Err(self.err("nothing to repeat"));
+            }
+            Some(c) => {
+                self.pos += 1;
+                Ast::Class(CharSet::single(c as u32))
+            }
+            None => return Err(self.err("unexpected end")),
+        };
+        let lookbehind = matches!(atom, Ast::Look { ahead: false, .. });
+        let (min, max) = match self.peek() {
+            Some('*') => {
+                self.pos += 1;
+                (0, None)
+            }
+            Some('+') => {
+                self.pos += 1;
+                (1, None)
+            }
+            Some('?') => {
+                self.pos += 1;
+                (0, Some(1))
+            }
+            Some('{') => match self.quantifier_braces() {
+                Some((min, max, len)) => {
+                    self.pos += len;
+                    (min, max)
+                }
+                None => return Ok(atom),
+            },
+            _ => return Ok(atom),
+        };
+        if lookbehind {
+            self.pos = start;
+            return Err(self.err("a lookbehind cannot be repeated"));
+        }
+        if max.is_some_and(|m| m < min) {
+            return Err(self.err("numbers out of order in {} quantifier"));
+        }
+        self.eat('?'); // lazy: same language
+        Ok(Ast::Repeat {
+            node: Box::new(atom),
+            min,
+            max,
+        })
+    }
+
+    /// `{n}`, `{n,}` or `{n,m}` at the cursor: `(min, max, length)`; `None` when it is a literal.
+    fn quantifier_braces(&self) -> Option<(u32, Option<u32>, usize)> {
+        let rest: String = self.chars[self.pos..].iter().take(24).collect();
+        let close = rest.find('}')?;
+        let body = &rest[1..close];
+        let len = rest[..=close].chars().count();
+        let num = |s: &str| -> Option<u32> {
+            (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse::<u32>().unwrap_or(u32::MAX))
+        };
+        match body.split_once(',') {
+            None => num(body).map(|n| (n, Some(n), len)),
+            Some((a, "")) => num(a).map(|n| (n, None, len)),
+            Some((a, b)) => Some((num(a)?, Some(num(b)?), len)),
+        }
+    }
+
+    fn group(&mut self) -> Result<Ast, String> {
+        self.pos += 1; // (
+        let ast = if self.looking_at("?:") {
+            self.pos += 2;
+            Ast::Group {
+                node: Box::new(self.disjunction()?),
+                index: None,
+            }
+        } else if self.looking_at("?=") || self.looking_at("?!") {
+            let negate = self.chars[self.pos + 1] == '!';
+            self.pos += 2;
+            Ast::Look {
+                node: Box::new(self.disjunction()?),
+                ahead: true,
+                negate,
+            }
+        } else if self.looking_at("?<=") || self.looking_at("?<!") {
+            let negate = self.chars[self.pos + 2] == '!';
+            self.pos += 3;
+            Ast::Look {
+                node: Box::new(self.disjunction()?),
+                ahead: false,
+                negate,
+            }
+        } else if self.looking_at("?<") {
+            self.pos += 2;
+            while self.peek().is_some_and(|c| c != '>') {
+                let c = self.peek().unwrap_or('>');
+                if !(c.is_alphanumeric() || c == '_' || c == '$') {
+                    return Err(self.err("invalid capture group name"));
+                }
+                self.pos += 1;
+            }
+            if !self.eat('>') {
+                return Err(self.err("unterminated group name"));
+            }
+            self.groups += 1;
+            let index = self.groups;
+            Ast::Group {
+                node: Box::new(self.disjunction()?),
+                index: Some(index),
+            }
+        } else if self.peek() == Some('?') {
+            return Err(self.err("invalid group"));
+        } else {
+            self.groups += 1;
+            let index = self.groups;
+            Ast::Group {
+                node: Box::new(self.disjunction()?),
+                index: Some(index),
+            }
+        };
+        if !self.eat(')') {
+            return Err(self.err("unterminated group"));
+        }
+        Ok(ast)
+    }
+
+    fn atom_escape(&mut self) -> Result<Ast, String> {
+        self.pos += 1; // backslash
+        let Some(c) = self.peek() else {
+            return Err(self.err("`\\` at end of pattern"));
+        };
+        if c.is_ascii_digit() && c != '0' {
+            let digits: String = self.chars[self.pos..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .collect();
+            let n: u32 = digits.parse().unwrap_or(u32::MAX);
+            if n <= self.total_groups {
+                self.pos += digits.chars().count();
+                return Ok(Ast::Backref(n));
+            }
+            // Annex B: a legacy octal escape or an identity escape.
+            return Ok(Ast::Class(CharSet::single(self.legacy_octal())));
+        }
+        if c == 'k' && self.chars.get(self.pos + 1) == Some(&'<') {
+            let name: String = self.chars[self.pos + 2..]
+                .iter()
+                .take_while(|&&c| c != '>')
+                .collect();
+            if let Some(&(_, n)) = self.names.iter().find(|(nm, _)| *nm == name) {
+                self.pos += 3 + name.chars().count();
+                return Ok(Ast::Backref(n));
+            }
+            return Err(self.err("unknown group name in \\k<...>"));
+        }
+        Ok(Ast::Class(self.class_escape(false)?))
+    }
+
+    fn legacy_octal(&mut self) -> u32 {
+        let mut v = 0u32;
+        let mut n = 0;
+        while n < 3 {
+            match self.peek() {
+                Some(d @ '0'..='7') if v * 8 + (d as u32 - '0' as u32) <= 0o377 => {
+                    v = v * 8 + (d as u32 - '0' as u32);
+                    self.pos += 1;
+                    n += 1;
+                }
+                _ => break,
+            }
+        }
+        if n == 0 {
+            // `\8`, `\9`: identity escapes.
+            let c = self.peek().unwrap_or('8');
+            self.pos += 1;
+            return c as u32;
+        }
+        v
+    }
+
+    /// The escape after a backslash (cursor on the escape letter), as a set.
+    fn class_escape(&mut self, in_class: bool) -> Result<CharSet, String> {
+        let c = self
+            .peek()
+            .ok_or_else(|| self.err("`\\` at end of pattern"))?;
+        self.pos += 1;
+        Ok(match c {
+            'd' => class::digit(),
+            'D' => class::digit().negate(),
+            'w' => class::word(),
+            'W' => class::word().negate(),
+            's' => class::space(),
+            'S' => class::space().negate(),
+            'p' | 'P' if self.peek() == Some('{') => {
+                let body: String = self.chars[self.pos + 1..]
+                    .iter()
+                    .take_while(|&&c| c != '}')
+                    .collect();
+                self.pos += body.chars().count() + 1;
+                if !self.eat('}') {
+                    return Err(self.err("unterminated \\p{...}"));
+                }
+                let set = class::unicode_property(&body).map_err(|e| self.err(&e))?;
+                if c == 'P' {
+                    set.negate()
+                } else {
+                    set
+                }
+            }
+            'b' if in_class => CharSet::single(8),
+            '-' if in_class => CharSet::single('-' as u32),
+            _ => CharSet::single(self.char_escape(c)?),
+        })
+    }
+
+    /// A single-character escape whose letter `c` was just consumed.
+    fn char_escape(&mut self, c: char) -> Result<u32, String> {
+        Ok(match c {
+            't' => 9,
+            'n' => 10,
+            'v' => 11,
+            'f' => 12,
+            'r' => 13,
+            '0' if !self.peek().is_some_and(|d| d.is_ascii_digit()) => 0,
+            '0' => {
+                self.pos -= 1;
+                self.legacy_octal()
+            }
+            'c' => match self.peek() {
+                Some(l) if l.is_ascii_alphabetic() => {
+                    self.pos += 1;
+                    l as u32 % 32
+                }
+                // Annex B: `\c` not followed by a letter is a literal backslash and `c`.
+                _ => {
+                    self.pos -= 1;
+                    '\\' as u32
+                }
+            },
+            'x' => match self.hex(2) {
+                Some(v) => v,
+                None => 'x' as u32,
+            },
+            'u' => {
+                if self.peek() == Some('{') {
+                    let body: String = self.chars[self.pos + 1..]
+                        .iter()
+                        .take_while(|&&c| c != '}')
+                        .collect();
+                    let v = u32::from_str_radix(&body, 16)
+                        .ok()
+                        .filter(|&v| v <= class::MAX_CHAR)
+                        .ok_or_else(|| self.err("invalid \\u{...} escape"))?;
+                    self.pos += body.chars().count() + 2;
+                    v
+                } else {
+                    match self.hex(4) {
+                        Some(hi @ 0xD800..=0xDBFF) if self.looking_at("\\u") => {
+                            let save = self.pos;
+                            self.pos += 2;
+                            match self.hex(4) {
+                                Some(lo @ 0xDC00..=0xDFFF) => {
+                                    0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                                }
+                                _ => {
+                                    self.pos = save;
+                                    hi
+                                }
+                            }
+                        }
+                        Some(v) => v,
+                        None => 'u' as u32,
+                    }
+                }
+            }
+            other => other as u32,
+        })
+    }
+
+    fn hex(&mut self, n: usize) -> Option<u32> {
+        let s: String = self.chars.get(self.pos..self.pos + n)?.iter().collect();
+        if s.chars().all(|c| c.is_ascii_hexdigit()) {
+            self.pos += n;
+            u32::from_str_radix(&s, 16).ok()
+        } else {
+            None
+        }
+    }
+
+    fn class(&mut self) -> Result<Ast, String> {
+        self.pos += 1; // [
+        let negate = self.eat('^');
+        let mut set = CharSet::empty();
+        loop {
+            let Some(c) = self.peek() else {
+                return Err(self.err("unterminated character class"));
+            };
+            if c == ']' {
+                self.pos += 1;
+                break;
+            }
+            let lo = self.class_atom()?;
+            if self.peek() == Some('-') && self.chars.get(self.pos + 1).is_some_and(|&c| c != ']') {
+                self.pos += 1;
+                let hi = self.class_atom()?;
+                match (single(&lo), single(&hi)) {
+                    (Some(a), Some(b)) if a <= b => {
+                        set = set.union(&CharSet::from_ranges(vec![(a, b)]));
+                    }
+                    (Some(_), Some(_)) => return Err(self.err("range out of order in class")),
+                    // Annex B: a class escape at a range end makes `-` literal.
+                    _ => {
+                        set = set
+                            .union(&lo)
+                            .union(&hi)
+                            .union(&CharSet::single('-' as u32));
+                    }
+                }
+            } else {
+                set = set.union(&lo);
+            }
+        }
+        Ok(Ast::Class(if negate { set.negate() } else { set }))
+    }
+
+    fn class_atom(&mut self) -> Result<CharSet, String> {
+        let c = self
+            .peek()
+            .ok_or_else(|| self.err("unterminated character class"))?;
+        self.pos += 1;
+        if c == '\\' {
+            if self.peek().is_some_and(|d| d.is_ascii_digit() && d != '0') {
+                return Ok(CharSet::single(self.legacy_octal()));
+            }
+            return self.class_escape(true);
+        }
+        Ok(CharSet::single(c as u32))
+    }
+}
+
+fn single(set: &CharSet) -> Option<u32> {
+    match set.ranges() {
+        [(a, b)] if a == b => Some(*a),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_common_schema_patterns() {
+        for p in [
+            r"^[a-z0-9_-]{3,16}$",
+            r"^\d{3}-\d{2}-\d{4}$",
+            r"^(?:[A-Z]{2})?$",
+            r"^(?<year>\d{4})-\k<year>$",
+            r"^(?=.*[A-Z])(?=.*\d).{8,}$",
+            r"^\p{Lu}\p{Ll}+$",
+            r"a{,5}",
+            r"^[\w.+-]+@[\w-]+\.[\w.]+$",
+            r"[^]",
+            r"\/api\/v1",
+            r"^#([0-9a-fA-F]{3}){1,2}$",
+        ] {
+            parse(p).unwrap_or_else(|e| panic!("{p}: {e}"));
+        }
+    }
+
+    #[test]
+    fn rejects_broken_patterns() {
+        for p in [
+            "(",
+            "a)",
+            "[a-",
+            "*a",
+            "a{3,2}",
+            r"\p{Nope}",
+            "(?<x",
+            "[z-a]",
+        ] {
+            assert!(parse(p).is_err(), "{p}");
+        }
+    }
+}

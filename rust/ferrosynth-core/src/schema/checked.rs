@@ -1,0 +1,152 @@
+//! Residual checks. What the generator cannot build in — `not` of an arbitrary schema, `oneOf`
+//! branches that overlap in ways the variant expansion cannot separate, several `contains`,
+//! `uniqueItems` over large value spaces, extra keys that must avoid collisions — is verified on
+//! each value with the validator. A value that fails is drawn again a bounded number of times,
+//! then replaced by a witness found at compile time; a schema with no witness is a compile
+//! error. So generation never hangs and never emits an invalid value.
+
+use std::sync::{Arc, OnceLock};
+
+use serde_json::Value;
+
+use super::compile::Compiler;
+use super::emit::EmitCtx;
+use super::facets::Facets;
+use super::node::Node;
+use super::validate::{json_eq, VId, Validator};
+use crate::error::{Error, Result};
+use crate::json::JsonWriter;
+use crate::pools::Pools;
+use crate::rng::{mix64, Rng};
+use crate::time;
+
+/// Draws per value before the witness is used.
+const ATTEMPTS: usize = 8;
+/// Draws at compile time to find a witness.
+const PROBES: u64 = 256;
+
+/// A node whose values are verified.
+#[derive(Debug)]
+pub struct CheckedNode {
+    inner: Node,
+    must_pass: Vec<VId>,
+    must_fail: Vec<VId>,
+    prop_negs: Vec<(String, VId)>,
+    excluded: Vec<Value>,
+    validator: Arc<OnceLock<Validator>>,
+    witness: OnceLock<Box<[u8]>>,
+    at: String,
+}
+
+impl Compiler<'_> {
+    /// Wraps `inner` (built from variant `f`) so that its values are verified against `f`.
+    pub fn checked(&mut self, inner: Node, f: &Facets, at: &str) -> Result<Node> {
+        let compile = |c: &mut Self, ptrs: &[String]| -> Result<Vec<VId>> {
+            ptrs.iter().map(|p| c.val.compile(c.doc, p)).collect()
+        };
+        let must_pass = compile(self, &f.pos)?;
+        let mut negs = f.absorbed_negs.clone();
+        negs.extend(f.residual.iter().cloned());
+        let must_fail = compile(self, &negs)?;
+        let prop_negs = f
+            .prop_extra
+            .iter()
+            .map(|p| Ok((p.name.clone(), self.val.compile(self.doc, &p.neg)?)))
+            .collect::<Result<Vec<_>>>()?;
+        let node = Arc::new(CheckedNode {
+            inner,
+            must_pass,
+            must_fail,
+            prop_negs,
+            excluded: f.excluded.clone(),
+            validator: self.val_cell.clone(),
+            witness: OnceLock::new(),
+            at: at.to_owned(),
+        });
+        Ok(Node::Checked(node))
+    }
+}
+
+impl CheckedNode {
+    /// The node whose values are verified.
+    pub fn inner(&self) -> &Node {
+        &self.inner
+    }
+
+    fn accepts(&self, v: &Validator, value: &Value) -> bool {
+        self.must_pass.iter().all(|id| v.is_valid(*id, value))
+            && !self.must_fail.iter().any(|id| v.is_valid(*id, value))
+            && !self.excluded.iter().any(|x| json_eq(x, value))
+            && self
+                .prop_negs
+                .iter()
+                .all(|(name, id)| value.get(name).map_or(true, |p| !v.is_valid(*id, p)))
+    }
+
+    fn attempt(&self, rng: &mut Rng, ctx: &mut EmitCtx<'_>, buf: &mut JsonWriter) -> bool {
+        buf.buf.clear();
+        buf.reset_state();
+        self.inner.emit(rng, ctx, buf);
+        let Some(v) = self.validator.get() else {
+            return false;
+        };
+        serde_json::from_slice::<Value>(&buf.buf).is_ok_and(|value| self.accepts(v, &value))
+    }
+
+    /// Finds the witness (after the whole plan is compiled).
+    pub fn find_witness(&self) -> Result<()> {
+        let pools = Pools::builtin_english();
+        let mut ctx = EmitCtx::new(&pools, time::DEFAULT_ANCHOR);
+        let mut buf = JsonWriter::default();
+        for i in 0..PROBES {
+            let mut rng = Rng::from_state(mix64(i + 0x5EED));
+            ctx.depth = 0;
+            if self.attempt(&mut rng, &mut ctx, &mut buf) {
+                let _ = self.witness.set(buf.buf.clone().into_boxed_slice());
+                return Ok(());
+            }
+        }
+        Err(Error::schema(
+            self.at.clone(),
+            "could not build a value that satisfies `not`/`oneOf`/`contains`/`uniqueItems` here \
+             (the constraints may contradict each other)",
+        ))
+    }
+
+    pub fn emit(&self, rng: &mut Rng, ctx: &mut EmitCtx<'_>, w: &mut JsonWriter) {
+        let mut buf = JsonWriter::default();
+        for _ in 0..ATTEMPTS {
+            if self.attempt(rng, ctx, &mut buf) {
+                w.raw(&buf.buf);
+                return;
+            }
+        }
+        match self.witness.get() {
+            Some(bytes) => w.raw(bytes),
+            None => w.raw(&buf.buf),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{error, sample};
+    use serde_json::json;
+
+    #[test]
+    fn residual_not_is_verified() {
+        for v in sample(
+            json!({"type": "integer", "minimum": 0, "maximum": 50, "not": {"multipleOf": 3}}),
+            300,
+        ) {
+            assert_ne!(v.as_i64().unwrap() % 3, 0);
+        }
+    }
+
+    #[test]
+    fn contradictions_found_by_probing_are_errors() {
+        let (_, reason) =
+            error(json!({"type": "string", "format": "uuid", "not": {"pattern": "-"}}));
+        assert!(reason.contains("could not build"), "{reason}");
+    }
+}

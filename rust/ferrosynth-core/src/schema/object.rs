@@ -1,0 +1,572 @@
+//! Objects: `properties`, `required`, `additionalProperties`, `patternProperties`,
+//! `propertyNames`, `minProperties`/`maxProperties`, `unevaluatedProperties`, and (through the
+//! variant expansion) `dependentRequired`/`dependentSchemas`.
+//!
+//! A property's value schema is the conjunction of every rule that covers its name: its
+//! `properties` entry, each matching `patternProperties` entry, or else that schema object's
+//! `additionalProperties` (`false` forbids the name). Required names that end up forbidden are
+//! compile errors.
+
+use std::sync::{Arc, OnceLock};
+
+use serde_json::Value;
+
+use super::compile::Compiler;
+use super::emit::{EmitCtx, OPTIONAL_PRESENCE};
+use super::facets::Facets;
+use super::node::{Flags, Node};
+use super::validate::{VId, Validator};
+use crate::error::{Error, Result};
+use crate::json::JsonWriter;
+use crate::regex::{Generator, Regex};
+use crate::rng::Rng;
+
+/// Extra properties drawn for map-like objects (`additionalProperties: {schema}` alone).
+const MAP_ENTRIES: (usize, usize) = (1, 3);
+/// Tries to find a fresh, allowed key before giving up on one extra property.
+const KEY_ATTEMPTS: usize = 8;
+
+/// An object node: properties in document order, and optionally extra properties.
+#[derive(Debug, Clone, Default)]
+pub struct ObjectNode {
+    pub props: Vec<Prop>,
+    pub extra: Option<Box<ObjectExtra>>,
+    /// One per property, then per extra-key source: set when it has no finite instance.
+    pub never: Flags,
+}
+
+/// One property of an object node.
+#[derive(Debug, Clone)]
+pub struct Prop {
+    pub name: String,
+    pub node: Node,
+    pub required: bool,
+}
+
+/// Property counts and the generators of extra (undeclared) properties.
+#[derive(Debug, Clone)]
+pub struct ObjectExtra {
+    /// `minProperties`/`maxProperties` apply: draw a total count in `lo..=hi`.
+    counted: Option<(usize, usize)>,
+    /// Extra properties when counts do not apply.
+    entries: (usize, usize),
+    sources: Vec<KeySource>,
+    names: Vec<VId>,
+    validator: Arc<OnceLock<Validator>>,
+}
+
+#[derive(Debug, Clone)]
+struct KeySource {
+    key: KeyGen,
+    value: Node,
+    /// Patterns a key from this source must not match (they would bring other rules).
+    avoid: Vec<Regex>,
+}
+
+#[derive(Debug, Clone)]
+enum KeyGen {
+    Pattern(Box<Generator>),
+    Node(Box<Node>),
+    Words,
+}
+
+impl Compiler<'_> {
+    /// The object node of variant `f`.
+    pub fn object(&mut self, f: &Facets, at: &str) -> Result<Node> {
+        super::compile::check_size(
+            at,
+            "minProperties",
+            f.min_props,
+            super::compile::MAX_MIN_PROPERTIES,
+        )?;
+        let mut names: Vec<String> = Vec::new();
+        let mut add = |n: &String| {
+            if !names.contains(n) {
+                names.push(n.clone());
+            }
+        };
+        f.objs
+            .iter()
+            .flat_map(|o| o.props.iter().map(|(n, _)| n))
+            .for_each(&mut add);
+        f.required.iter().for_each(&mut add);
+        f.prop_extra.iter().map(|p| &p.name).for_each(&mut add);
+        let name_ids = f
+            .property_names
+            .iter()
+            .map(|p| self.val.compile(self.doc, p))
+            .collect::<Result<Vec<_>>>()?;
+        let patterns = self.patterns(f)?;
+        let mut props = Vec::new();
+        for name in &names {
+            let required = f.required.contains(name);
+            let blocked = if f.forbidden.contains(name) {
+                Some("a `not`/dependency rule forbids it".to_owned())
+            } else if name_ids
+                .iter()
+                .any(|id| !self.val.is_valid(*id, &Value::String(name.clone())))
+            {
+                Some("its name does not satisfy `propertyNames`".to_owned())
+            } else {
+                None
+            };
+            let mut forbidden = blocked.is_some();
+            let node = match blocked {
+                Some(why) => Err(Error::schema(at, why)),
+                None => {
+                    let (pos, neg) = value_conj(f, name, &patterns);
+                    forbidden = self.explicitly_false(&pos);
+                    self.conj(pos, neg, Some(name))
+                }
+            };
+            match node {
+                Ok(node) => props.push(Prop {
+                    name: name.clone(),
+                    node,
+                    required,
+                }),
+                Err(e) if required && forbidden => {
+                    let (p, reason) = split(&e);
+                    return Err(Error::schema(
+                        at,
+                        format!(
+                            "required property {name:?} cannot be generated: {reason} (at {p})"
+                        ),
+                    ));
+                }
+                // `false` (or a rule) forbids the name: it never appears. Any other failure is a
+                // contradiction the author wrote, worth reporting even for optional properties.
+                Err(_) if forbidden => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let r = props.iter().filter(|p| p.required).count();
+        let o = props.len() - r;
+        let sources = self.key_sources(f, &patterns, at)?;
+        let open = !sources.is_empty();
+        let map_like = names.is_empty()
+            && f.objs
+                .iter()
+                .any(|o| o.additional.is_some() || !o.patterns.is_empty());
+        let counted = f.min_props > 0 || f.max_props.is_some();
+        if let Some(max) = f.max_props {
+            if r as u64 > max {
+                return Err(Error::schema(
+                    at,
+                    format!("{r} properties are required but maxProperties is {max}"),
+                ));
+            }
+        }
+        let reachable = if open { u64::MAX } else { (r + o) as u64 };
+        if f.min_props > reachable {
+            return Err(Error::schema(
+                at,
+                format!(
+                    "minProperties ({}) cannot be met: at most {reachable} properties may appear",
+                    f.min_props
+                ),
+            ));
+        }
+        if !counted && !map_like && name_ids.is_empty() {
+            let never = Flags::new(props.len());
+            return Ok(Node::Object(ObjectNode {
+                props,
+                extra: None,
+                never,
+            }));
+        }
+        let counted = counted.then(|| {
+            let lo = (f.min_props as usize).max(r);
+            let cap = f.max_props.map_or(usize::MAX, |m| m as usize);
+            let natural = (r + o).max(lo) + if map_like { MAP_ENTRIES.1 } else { 0 };
+            let hi = natural
+                .min(cap)
+                .min(if open { usize::MAX } else { r + o })
+                .max(lo);
+            (lo, hi)
+        });
+        let needs_extras = counted.is_some_and(|(lo, _)| lo > r + o);
+        let never = Flags::new(props.len() + sources.len());
+        let node = Node::Object(ObjectNode {
+            never,
+            props,
+            extra: Some(Box::new(ObjectExtra {
+                counted,
+                entries: if map_like { MAP_ENTRIES } else { (0, 0) },
+                sources,
+                names: name_ids,
+                validator: self.val_cell.clone(),
+            })),
+        });
+        if needs_extras {
+            // Extra keys may collide; the object is verified and falls back to a witness.
+            return self.checked(node, f, at);
+        }
+        Ok(node)
+    }
+
+    fn patterns(&self, f: &Facets) -> Result<Vec<Vec<(Regex, String)>>> {
+        f.objs
+            .iter()
+            .map(|o| {
+                o.patterns
+                    .iter()
+                    .map(|(p, ptr)| {
+                        Regex::new(p)
+                            .map(|re| (re, ptr.clone()))
+                            .map_err(|e| Error::schema(ptr.clone(), e))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn key_sources(
+        &mut self,
+        f: &Facets,
+        patterns: &[Vec<(Regex, String)>],
+        at: &str,
+    ) -> Result<Vec<KeySource>> {
+        let mut out = Vec::new();
+        if f.objs.len() > 1 {
+            // Several schema objects each restrict properties: extras would need every rule.
+            return Ok(out);
+        }
+        let saved = self.occurrences;
+        self.occurrences = None;
+        let all: Vec<Regex> = patterns.iter().flatten().map(|(r, _)| r.clone()).collect();
+        let name_node = if f.property_names.is_empty() {
+            None
+        } else {
+            let mut pn = Facets::default();
+            for p in &f.property_names {
+                pn.merge(self.doc, p);
+            }
+            pn.restrict_types(super::validate::types::STRING, at);
+            self.facets(pn, None, at).ok()
+        };
+        if !f.objs.is_empty() {
+            for (i, (re, ptr)) in patterns.first().into_iter().flatten().enumerate() {
+                let Ok(generator) = re.generator(1, Some(40)) else {
+                    continue;
+                };
+                let Ok(value) = self.conj(vec![ptr.clone()], Vec::new(), None) else {
+                    continue;
+                };
+                let avoid = all
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i)
+                    .map(|(_, r)| r.clone())
+                    .collect();
+                out.push(KeySource {
+                    key: KeyGen::Pattern(Box::new(generator)),
+                    value,
+                    avoid,
+                });
+            }
+        }
+        // Names no rule covers take `additionalProperties`, or else `unevaluatedProperties`.
+        let rest = match f.objs.first().and_then(|o| o.additional.clone()) {
+            Some(a) => vec![a],
+            None => f.uneval_props.clone(),
+        };
+        if let Ok(value) = self.conj(rest, Vec::new(), None) {
+            out.push(KeySource {
+                key: name_node.map_or(KeyGen::Words, |n| KeyGen::Node(Box::new(n))),
+                value,
+                avoid: all,
+            });
+        }
+        self.occurrences = saved;
+        Ok(out)
+    }
+}
+
+/// The subschemas that apply to property `name`.
+fn value_conj(
+    f: &Facets,
+    name: &str,
+    patterns: &[Vec<(Regex, String)>],
+) -> (Vec<String>, Vec<String>) {
+    let mut pos = Vec::new();
+    let mut evaluated = false;
+    for (o, pats) in f.objs.iter().zip(patterns) {
+        let mut covered = false;
+        if let Some((_, p)) = o.props.iter().find(|(n, _)| n == name) {
+            pos.push(p.clone());
+            covered = true;
+        }
+        for (re, p) in pats {
+            if re.is_match(name) == Ok(true) {
+                pos.push(p.clone());
+                covered = true;
+            }
+        }
+        if !covered {
+            if let Some(a) = &o.additional {
+                pos.push(a.clone());
+                covered = true;
+            }
+        }
+        evaluated |= covered;
+    }
+    if !evaluated {
+        pos.extend(f.uneval_props.iter().cloned());
+    }
+    let neg = f
+        .prop_extra
+        .iter()
+        .filter(|p| p.name == name)
+        .map(|p| p.neg.clone())
+        .collect();
+    (pos, neg)
+}
+
+fn split(e: &Error) -> (String, String) {
+    match e {
+        Error::Schema { pointer, reason } => (
+            if pointer.is_empty() {
+                "#".into()
+            } else {
+                pointer.clone()
+            },
+            reason.clone(),
+        ),
+        other => ("#".into(), other.to_string()),
+    }
+}
+
+impl ObjectNode {
+    /// Calls `f` on every child node.
+    pub fn for_each_child(&self, f: &mut dyn FnMut(&Node)) {
+        for p in &self.props {
+            f(&p.node);
+        }
+        if let Some(extra) = &self.extra {
+            for s in &extra.sources {
+                f(&s.value);
+                if let KeyGen::Node(n) = &s.key {
+                    f(n);
+                }
+            }
+        }
+    }
+
+    /// The value nodes of the extra-key sources, in order.
+    pub fn extra_values(&self) -> Vec<&Node> {
+        self.extra
+            .as_ref()
+            .map(|e| e.sources.iter().map(|s| &s.value).collect())
+            .unwrap_or_default()
+    }
+
+    /// Height of the extra properties the smallest instance needs (`minProperties`).
+    pub fn extra_height(&self) -> u32 {
+        let Some(extra) = &self.extra else { return 0 };
+        let required = self.props.iter().filter(|p| p.required).count();
+        match extra.counted {
+            Some((lo, _)) if lo > required => {
+                // Optional properties fill the gap first, then extras.
+                let mut hs: Vec<u32> = self
+                    .props
+                    .iter()
+                    .filter(|p| !p.required)
+                    .map(|p| super::height::height(&p.node))
+                    .collect();
+                // Extra keys can repeat a source: its height counts as often as needed.
+                let need = lo - required;
+                if let Some(h) = extra
+                    .sources
+                    .iter()
+                    .map(|s| super::height::height(&s.value))
+                    .min()
+                {
+                    hs.extend(std::iter::repeat(h).take(need));
+                }
+                hs.sort_unstable();
+                hs.get(need - 1).copied().unwrap_or(u32::MAX)
+            }
+            _ => 0,
+        }
+    }
+
+    /// Writes the properties (not the braces), so callers can prepend keys such as `index`.
+    pub fn emit_props(&self, rng: &mut Rng, ctx: &mut EmitCtx<'_>, w: &mut JsonWriter) {
+        if ctx.depth == 0 {
+            ctx.enter_instance();
+        }
+        ctx.depth += 1;
+        match &self.extra {
+            None => {
+                let shrink = ctx.shrink();
+                for (i, prop) in self.props.iter().enumerate() {
+                    if prop.required
+                        || (!shrink && rng.chance(OPTIONAL_PRESENCE) && !self.never.get(i))
+                    {
+                        w.key(&prop.name);
+                        prop.node.emit(rng, ctx, w);
+                    }
+                }
+            }
+            Some(extra) => self.emit_counted(extra, rng, ctx, w),
+        }
+        ctx.depth -= 1;
+    }
+
+    fn emit_counted(
+        &self,
+        extra: &ObjectExtra,
+        rng: &mut Rng,
+        ctx: &mut EmitCtx<'_>,
+        w: &mut JsonWriter,
+    ) {
+        let shrink = ctx.shrink();
+        let required = self.props.iter().filter(|p| p.required).count();
+        // Properties and sources with no finite instance are never used.
+        let optional = (0..self.props.len())
+            .filter(|&i| !self.props[i].required && !self.never.get(i))
+            .count();
+        let n = self.props.len();
+        let sources: Vec<usize> = (0..extra.sources.len())
+            .filter(|&s| !self.never.get(n + s))
+            .collect();
+        let (mut take_optional, extras) = match extra.counted {
+            Some((lo, hi)) => {
+                let total = if shrink { lo } else { rng.range_usize(lo, hi) };
+                let room = total - required;
+                let max_extra = if sources.is_empty() { 0 } else { room };
+                let k_lo = room.saturating_sub(max_extra);
+                let k = rng.range_usize(k_lo, optional.min(room).max(k_lo));
+                (k, room - k)
+            }
+            None => {
+                let k = if shrink { 0 } else { optional };
+                let n = if shrink || sources.is_empty() {
+                    0
+                } else {
+                    rng.range_usize(extra.entries.0, extra.entries.1)
+                };
+                (k, n)
+            }
+        };
+        let counted = extra.counted.is_some();
+        // Selection sampling: each optional property is kept with the right odds, in order.
+        let mut left = optional;
+        for (i, prop) in self.props.iter().enumerate() {
+            let keep = if prop.required {
+                true
+            } else if self.never.get(i) {
+                false
+            } else {
+                let keep = if counted {
+                    take_optional > 0 && rng.below(left as u64) < take_optional as u64
+                } else {
+                    take_optional > 0 && rng.chance(OPTIONAL_PRESENCE)
+                };
+                left -= 1;
+                if keep && counted {
+                    take_optional -= 1;
+                }
+                keep
+            };
+            if keep {
+                w.key(&prop.name);
+                prop.node.emit(rng, ctx, w);
+            }
+        }
+        let mut used: Vec<String> = Vec::new();
+        for _ in 0..extras {
+            let source = &extra.sources[sources[rng.index(sources.len())]];
+            let Some(key) = self.fresh_key(source, extra, &used, rng, ctx) else {
+                continue;
+            };
+            w.key(&key);
+            source.value.emit(rng, ctx, w);
+            used.push(key);
+        }
+    }
+
+    fn fresh_key(
+        &self,
+        source: &KeySource,
+        extra: &ObjectExtra,
+        used: &[String],
+        rng: &mut Rng,
+        ctx: &mut EmitCtx<'_>,
+    ) -> Option<String> {
+        for _ in 0..KEY_ATTEMPTS {
+            let mut key = String::new();
+            match &source.key {
+                KeyGen::Pattern(g) => g.generate(rng, &mut key),
+                KeyGen::Words => {
+                    key.push_str(rng.pick_str(&ctx.pools.words));
+                    key.push('_');
+                    key.push_str(rng.pick_str(&ctx.pools.words));
+                }
+                KeyGen::Node(n) => {
+                    let mut tmp = JsonWriter::default();
+                    n.emit(rng, ctx, &mut tmp);
+                    match serde_json::from_slice::<Value>(&tmp.buf) {
+                        Ok(Value::String(s)) => key = s,
+                        _ => continue,
+                    }
+                }
+            }
+            let fresh = !used.contains(&key)
+                && !self.props.iter().any(|p| p.name == key)
+                && !source.avoid.iter().any(|r| r.is_match(&key) != Ok(false));
+            let named = extra.names.is_empty()
+                || extra.validator.get().is_some_and(|v| {
+                    let k = Value::String(key.clone());
+                    extra.names.iter().all(|id| v.is_valid(*id, &k))
+                });
+            if fresh && named {
+                return Some(key);
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{error, sample};
+    use serde_json::json;
+
+    #[test]
+    fn required_optional_and_closed_objects() {
+        let out = sample(
+            json!({"type": "object", "properties": {"a": {"type": "integer"}, "b": {"type": "string"}},
+                   "required": ["a"], "additionalProperties": false}),
+            200,
+        );
+        assert!(out.iter().all(|o| o["a"].is_i64()));
+        let with_b = out.iter().filter(|o| o.get("b").is_some()).count();
+        assert!((100..200).contains(&with_b), "{with_b}");
+    }
+
+    #[test]
+    fn counts_maps_and_pattern_keys() {
+        let out = sample(
+            json!({"type": "object", "properties": {"a": {}, "b": {}, "c": {}},
+                                "minProperties": 2, "maxProperties": 2}),
+            50,
+        );
+        assert!(out.iter().all(|o| o.as_object().unwrap().len() == 2));
+        let out = sample(
+            json!({"type": "object", "patternProperties": {"^k_\\d{2}$": {"type": "boolean"}},
+                                "additionalProperties": false}),
+            50,
+        );
+        assert!(out.iter().all(|o| !o.as_object().unwrap().is_empty()));
+    }
+
+    #[test]
+    fn forbidden_required_property_is_an_error() {
+        let (ptr, reason) =
+            error(json!({"type": "object", "required": ["x"], "additionalProperties": false}));
+        assert_eq!(ptr, "");
+        assert!(reason.contains("required property \"x\""), "{reason}");
+    }
+}

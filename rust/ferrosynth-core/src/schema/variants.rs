@@ -1,0 +1,331 @@
+//! Variant expansion: a schema with branching keywords is a disjunction of plain conjunctions.
+//! `anyOf` yields one variant per branch; `oneOf` one per branch with the other branches
+//! negated; `if`/`then`/`else` two (`if ∧ then`, `¬if ∧ else`); `dependentRequired` and
+//! `dependentSchemas` two (trigger absent, or present with its consequence).
+//!
+//! A negation `¬S` is absorbed exactly when `S` is a conjunction of simple atoms: `¬(A ∧ B)` is
+//! `¬A ∨ ¬B`, one variant per atom (`¬type`, excluded values, opposite bounds, a forbidden or
+//! required property whose value is negated in turn). Anything else stays a residual check that
+//! each generated value must pass. Every variant carries a cost so that the most natural
+//! satisfiable variants are preferred.
+
+use super::doc::Doc;
+use super::facets::{Facets, Group, PropExtra};
+use super::validate::types;
+
+/// The most variants one schema node expands into.
+pub const MAX_VARIANTS: usize = 64;
+
+const COST_RESIDUAL: u32 = 8;
+
+/// Expands `base` into plain variants (no groups, no pending negations). Unsatisfiable variants
+/// are returned too (with `unsat` set) so the caller can report the first reason.
+pub fn expand(doc: &Doc, base: Facets) -> Vec<Facets> {
+    let mut done = Vec::new();
+    let mut work = vec![base];
+    while let Some(mut f) = work.pop() {
+        if f.unsat.is_some() {
+            done.push(f);
+            continue;
+        }
+        if work.len() + done.len() > MAX_VARIANTS * 4 {
+            continue;
+        }
+        if let Some(g) = f.groups.pop_front() {
+            let mut next = branch(doc, f, g);
+            for (i, v) in next.iter_mut().enumerate() {
+                v.path.push(i as u16);
+            }
+            next.reverse();
+            work.extend(next);
+            continue;
+        }
+        if let Some(n) = f.negs.pop() {
+            let mut next = negate(doc, f, &n);
+            next.reverse();
+            work.extend(next);
+            continue;
+        }
+        done.push(f);
+    }
+    done
+}
+
+fn branch(doc: &Doc, f: Facets, g: Group) -> Vec<Facets> {
+    match g {
+        Group::AnyOf(bs) => bs
+            .iter()
+            .map(|b| {
+                let mut v = f.clone();
+                v.merge(doc, b);
+                v
+            })
+            .collect(),
+        Group::OneOf(bs) => (0..bs.len())
+            .map(|i| {
+                let mut v = f.clone();
+                v.merge(doc, &bs[i]);
+                for (j, other) in bs.iter().enumerate() {
+                    if j != i {
+                        v.negs.push(other.clone());
+                    }
+                }
+                v
+            })
+            .collect(),
+        Group::If {
+            cond,
+            then,
+            otherwise,
+        } => {
+            let mut yes = f.clone();
+            yes.merge(doc, &cond);
+            if let Some(t) = &then {
+                yes.merge(doc, t);
+            }
+            let mut no = f;
+            no.negs.push(cond);
+            if let Some(o) = &otherwise {
+                no.merge(doc, o);
+            }
+            vec![yes, no]
+        }
+        Group::DepRequired(name, reqs) => {
+            let add = |v: &mut Facets, names: &[String]| {
+                for r in names {
+                    if !v.required.contains(r) {
+                        v.required.push(r.clone());
+                    }
+                }
+            };
+            if f.required.contains(&name) || f.types & types::OBJECT == 0 {
+                let mut v = f;
+                if v.required.contains(&name) {
+                    add(&mut v, &reqs);
+                }
+                return vec![v];
+            }
+            let mut absent = f.clone();
+            absent.forbidden.push(name.clone());
+            let mut present = f;
+            add(&mut present, &[name]);
+            add(&mut present, &reqs);
+            present.cost += 1;
+            vec![absent, present]
+        }
+        Group::DepSchema(name, ptr) => {
+            if f.types & types::OBJECT == 0 {
+                return vec![f];
+            }
+            if f.required.contains(&name) {
+                let mut v = f;
+                v.merge(doc, &ptr);
+                return vec![v];
+            }
+            let mut absent = f.clone();
+            absent.forbidden.push(name.clone());
+            let mut present = f;
+            present.required.push(name);
+            present.merge(doc, &ptr);
+            present.cost += 1;
+            vec![absent, present]
+        }
+    }
+}
+
+/// `f ∧ ¬S` as variants.
+fn negate(doc: &Doc, f: Facets, neg: &str) -> Vec<Facets> {
+    let mut s = Facets::default();
+    s.merge(doc, neg);
+    if s.unsat.is_some() {
+        // ¬false is true.
+        return vec![f];
+    }
+    let simple = s.groups.is_empty()
+        && s.negs.is_empty()
+        && s.patterns.is_empty()
+        && s.formats.is_empty()
+        && s.multiple_of.is_empty()
+        && !s.unique
+        && s.arrs.is_empty()
+        && s.contains.is_empty()
+        && s.uneval_items.is_empty()
+        && s.uneval_props.is_empty()
+        && s.property_names.is_empty()
+        && s.objs
+            .iter()
+            .all(|o| o.patterns.is_empty() && o.additional.is_none());
+    let mut out = Vec::new();
+    let mut alt = |edit: &dyn Fn(&mut Facets), cost: u32| {
+        let mut v = f.clone();
+        v.absorbed_negs.push(neg.to_owned());
+        edit(&mut v);
+        v.cost += cost;
+        out.push(v);
+    };
+    if s.typed && s.types != types::ALL {
+        let t = s.types;
+        alt(&|v| v.restrict_types(!t & types::ALL, neg), 0);
+    }
+    if let Some(consts) = &s.consts {
+        alt(&|v| v.excluded.extend(consts.iter().cloned()), 0);
+    }
+    let num = types::INTEGER | types::NUMBER;
+    if let Some((x, excl)) = s.lo {
+        alt(
+            &|v| {
+                v.restrict_types(num, neg);
+                v.tighten_hi(x, !excl);
+            },
+            1,
+        );
+    }
+    if let Some((x, excl)) = s.hi {
+        alt(
+            &|v| {
+                v.restrict_types(num, neg);
+                v.tighten_lo(x, !excl);
+            },
+            1,
+        );
+    }
+    if s.min_len > 0 {
+        let n = s.min_len - 1;
+        alt(
+            &|v| {
+                v.restrict_types(types::STRING, neg);
+                v.max_len = Some(v.max_len.map_or(n, |m| m.min(n)));
+            },
+            1,
+        );
+    }
+    if let Some(m) = s.max_len {
+        alt(
+            &|v| {
+                v.restrict_types(types::STRING, neg);
+                v.min_len = v.min_len.max(m + 1);
+            },
+            1,
+        );
+    }
+    if s.min_items > 0 {
+        let n = s.min_items - 1;
+        alt(
+            &|v| {
+                v.restrict_types(types::ARRAY, neg);
+                v.max_items = Some(v.max_items.map_or(n, |m| m.min(n)));
+            },
+            1,
+        );
+    }
+    if let Some(m) = s.max_items {
+        alt(
+            &|v| {
+                v.restrict_types(types::ARRAY, neg);
+                v.min_items = v.min_items.max(m + 1);
+            },
+            1,
+        );
+    }
+    if s.min_props > 0 {
+        let n = s.min_props - 1;
+        alt(
+            &|v| {
+                v.restrict_types(types::OBJECT, neg);
+                v.max_props = Some(v.max_props.map_or(n, |m| m.min(n)));
+            },
+            2,
+        );
+    }
+    if let Some(m) = s.max_props {
+        alt(
+            &|v| {
+                v.restrict_types(types::OBJECT, neg);
+                v.min_props = v.min_props.max(m + 1);
+            },
+            2,
+        );
+    }
+    for r in &s.required {
+        alt(
+            &|v| {
+                v.restrict_types(types::OBJECT, neg);
+                v.forbidden.push(r.clone());
+            },
+            2,
+        );
+    }
+    for o in &s.objs {
+        for (name, ptr) in &o.props {
+            // Negating a discriminator (`const`/`enum`) reads naturally; other properties less so.
+            let discriminator = matches!(doc.get(ptr), Some(serde_json::Value::Object(m)) if m.contains_key("const") || m.contains_key("enum"));
+            alt(
+                &|v| {
+                    v.restrict_types(types::OBJECT, neg);
+                    if !v.required.contains(name) {
+                        v.required.push(name.clone());
+                    }
+                    v.prop_extra.push(PropExtra {
+                        name: name.clone(),
+                        neg: ptr.clone(),
+                    });
+                },
+                u32::from(!discriminator),
+            );
+        }
+    }
+    if !simple {
+        let mut v = f.clone();
+        v.residual.push(neg.to_owned());
+        v.cost += COST_RESIDUAL;
+        out.push(v);
+    }
+    if out.is_empty() {
+        let mut v = f;
+        v.fail(
+            neg,
+            "`not` excludes every value here (it negates a schema that admits everything)",
+        );
+        out.push(v);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::sample;
+    use super::*;
+    use serde_json::json;
+
+    fn variants(schema: serde_json::Value) -> Vec<Facets> {
+        let doc = Doc::new(schema);
+        let mut f = Facets::default();
+        f.merge(&doc, "");
+        expand(&doc, f)
+    }
+
+    #[test]
+    fn branching_keywords_expand() {
+        assert_eq!(
+            variants(json!({"anyOf": [{"type": "string"}, {"type": "null"}]})).len(),
+            2
+        );
+        let v = variants(json!({"if": {"minimum": 3}, "then": {"maximum": 5}}));
+        assert_eq!(v.len(), 2);
+        assert_ne!(v[0].path, v[1].path);
+        let v = variants(json!({"not": {"required": ["a", "b"]}, "type": "object"}));
+        assert!(v.iter().all(|f| f.forbidden.len() == 1));
+    }
+
+    #[test]
+    fn one_of_separates_overlapping_branches() {
+        for v in sample(
+            json!({"oneOf": [{"type": "integer", "maximum": 10}, {"type": "integer", "minimum": 5}],
+                               "minimum": 0, "maximum": 20}),
+            200,
+        ) {
+            let x = v.as_i64().unwrap();
+            assert!(!(5..=10).contains(&x), "{x}");
+        }
+    }
+}
