@@ -14,6 +14,9 @@ MODULES = [
     "ferrosynth.locales",
     "ferrosynth.models",
     "ferrosynth.templates",
+    "ferrosynth.template_loader",
+    "ferrosynth.tools",
+    "ferrosynth.export",
 ]
 
 
