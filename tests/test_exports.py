@@ -35,7 +35,7 @@ SOURCES: dict[str, GeneratorConfig] = {
 
 
 def records(gen: DataGenerator, source: str, fmt: str) -> list[dict[str, Any]]:
-    return [r for batch in gen.iter_samples(SOURCES[source], format=fmt) for r in batch]  # type: ignore[arg-type]
+    return [r for batch in gen.iter_samples(SOURCES[source], export=fmt) for r in batch]  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("fmt", EXPORTS)
@@ -134,17 +134,17 @@ def test_write_streams_the_same_records(gen: DataGenerator, tmp_path: Path) -> N
     config = SOURCES["tool_use"].model_copy(update={"count": 300})
     for fmt in EXPORTS:
         path = tmp_path / f"{fmt}.jsonl"
-        gen.write(config, path, format=fmt)  # type: ignore[arg-type]
+        gen.write(config, path, export=fmt)  # type: ignore[arg-type]
         from_file = [json.loads(line) for line in path.read_bytes().splitlines()]
-        streamed = b"".join(gen.iter_jsonl(config, batch_size=77, format=fmt))  # type: ignore[arg-type]
+        streamed = b"".join(gen.iter_jsonl(config, batch_size=77, export=fmt))  # type: ignore[arg-type]
         assert path.read_bytes() == streamed
-        assert from_file == [r for b in gen.iter_samples(config, format=fmt) for r in b]  # type: ignore[arg-type]
+        assert from_file == [r for b in gen.iter_samples(config, export=fmt) for r in b]  # type: ignore[arg-type]
 
 
 def test_exports_are_deterministic_and_differ_by_seed(gen: DataGenerator) -> None:
-    a = b"".join(gen.iter_jsonl(SOURCES["trace"], format="otel"))
-    b = b"".join(gen.iter_jsonl(SOURCES["trace"], format="otel"))
-    c = b"".join(gen.iter_jsonl(SOURCES["trace"].model_copy(update={"seed": 2}), format="otel"))
+    a = b"".join(gen.iter_jsonl(SOURCES["trace"], export="otel"))
+    b = b"".join(gen.iter_jsonl(SOURCES["trace"], export="otel"))
+    c = b"".join(gen.iter_jsonl(SOURCES["trace"].model_copy(update={"seed": 2}), export="otel"))
     assert a == b != c
 
 

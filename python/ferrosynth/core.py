@@ -326,7 +326,12 @@ class DataGenerator:
             raise ConfigError(f"batch_size must be > 0, got {batch_size}", "batch_size")
         seed = self.resolve_seed(config) & _U64
         yield from iter_record_batches(
-            self.plan(config, export), seed, start, config.count, batch_rows=batch_size, threads=threads
+            self.plan(config, export),
+            seed,
+            start,
+            config.count,
+            batch_rows=batch_size,
+            threads=threads,
         )
 
     def to_arrow(
