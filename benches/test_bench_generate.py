@@ -252,7 +252,9 @@ def _check_tool_call(s: Sample) -> None:
 
 
 def _check_agent_trace(s: Sample) -> None:
-    assert 2 <= len(s["steps"]) <= 6
+    # 2-6 steps in the reference; ferrosynth's traces add retry steps after failed calls.
+    assert len(s["steps"]) >= 2
+    assert s["steps"][-1]["type"] == "final_answer"
     assert all(st["tool"] in TOOL_NAMES for st in s["steps"] if st["type"] == "tool_call")
 
 

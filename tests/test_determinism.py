@@ -51,7 +51,7 @@ GOLDEN: dict[str, str] = {
     "research_assistant": "71267261b01ea5b2bd0b617ce9c75ef831b88f05e204344f3561e8745a01dfa0",
     "tool_call": "f0105672eebcf6909d45cad28ddcac785f9ae4565b404dbfe9c1420190aeea49",
     "tool_call_email": "22f9cafd3d131719a2ed1803732046ac6f23bde1d7965381ca6fd434e596f2b4",
-    "agent_trace": "cf63af3b93555d89cdac694861b895baf2b94f474acebc5a8961f2fa4547c542",
+    "agent_trace": "a4b46366a21f1b510b3af45b7a58195f58cbe8b1627e9be0346f94cabba012bc",
 }
 
 

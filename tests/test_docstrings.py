@@ -16,6 +16,9 @@ MODULES = [
     "ferrosynth.pytest_plugin",
     "ferrosynth.schema",
     "ferrosynth.templates",
+    "ferrosynth.template_loader",
+    "ferrosynth.tools",
+    "ferrosynth.export",
 ]
 
 

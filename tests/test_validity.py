@@ -68,7 +68,7 @@ def test_agent_traces_are_well_formed(gen: DataGenerator) -> None:
     for trace in traces:
         steps = trace["steps"]
         assert isinstance(steps, list)
-        assert 2 <= len(steps) <= 6
+        assert len(steps) >= 2
         assert [s["step"] for s in steps] == list(range(len(steps)))
         stamps = [s["timestamp"] for s in steps]
         assert all(isinstance(t, float) for t in stamps)
@@ -82,13 +82,18 @@ def test_agent_traces_are_well_formed(gen: DataGenerator) -> None:
                 tool = TOOLS_BY_FUNCTION[step["tool"]]
                 validate(step["arguments"], tool["parameters"])
                 assert steps[i + 1]["type"] == "observation"
+                assert steps[i + 1]["tool_call_id"] == step["tool_call_id"]
                 tool_counts[step["tool"]] = tool_counts.get(step["tool"], 0) + 1
             if step["type"] == "observation":
                 assert steps[i - 1]["type"] == "tool_call"
+        # A trace fails exactly when a call fails for good, which ends it.
+        observations = [s for s in steps if s["type"] == "observation"]
+        failed_for_good = bool(observations) and observations[-1]["status"] == "error"
+        assert trace["success"] is not failed_for_good
         assert str(trace["agent"]).endswith("_agent")
         successes += bool(trace["success"])
     assert set(tool_counts) == set(TOOLS_BY_FUNCTION)
-    assert 0.7 < successes / len(traces) < 0.9
+    assert 0.8 < successes / len(traces) < 0.98
 
 
 def test_a_placeholder_keeps_its_value_within_a_conversation(gen: DataGenerator) -> None:

@@ -10,6 +10,7 @@ __all__ = [
     "DEFAULT_CHUNK_ROWS",
     "Plan",
     "__version__",
+    "check_template",
     "placeholder_vocabulary",
     "resolve_threads",
 ]
@@ -62,6 +63,10 @@ class Plan:
         Raises ``ValidationError`` (from ``ferrosynth.errors``) naming the first invalid sample
         (numbered from ``start``) and the JSON pointer inside it. Plans without a schema pass.
         """
+
+    @property
+    def format(self) -> Literal["ferrosynth", "openai", "sharegpt", "anthropic", "otel"]:
+        """The record format: the native shapes (``ferrosynth``) or a standard format."""
 
     def json_array(
         self,
@@ -130,3 +135,11 @@ def resolve_threads(threads: int | None = None) -> int:
 
 def placeholder_vocabulary() -> list[tuple[str, str]]:
     """The conversation-template placeholders as ``(name, description)`` pairs."""
+
+def check_template(name: str, turns: str, domain: str | None = None) -> None:
+    """Compile a conversation template to check it.
+
+    ``turns`` is a JSON list of ``{"role", "content"}``; ``domain`` the domain of its prose
+    placeholders. Raises ``TemplateError`` naming ``name`` and the turn at fault (an unknown
+    placeholder's message lists the known ones).
+    """

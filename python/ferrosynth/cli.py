@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, cast
 
 import typer
 from pydantic import ValidationError
@@ -27,7 +27,9 @@ else:
         from click.exceptions import UsageError as _UsageError
 
 from ferrosynth import DataGenerator, DataType, FerrosynthError, GeneratorConfig, __version__
+from ferrosynth.export import FORMATS, ExportFormat
 from ferrosynth.templates import CONVERSATION_TEMPLATES, TOOL_CALL_TEMPLATES
+from ferrosynth.tools import load_tools
 
 __all__ = ["app", "main"]
 
@@ -103,6 +105,23 @@ def generate(
     workers: Annotated[
         int | None, typer.Option("--workers", "-w", help="Threads; all cores when omitted.")
     ] = None,
+    tools: Annotated[
+        Path | None,
+        typer.Option(
+            "--tools",
+            help="OpenAI or MCP tool definitions (.json/.yaml) for tool_call, agent_trace and "
+            "conversation (tool-use mode).",
+            show_default=False,
+        ),
+    ] = None,
+    export: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help=f"Record format of conversations and agent traces: {', '.join(FORMATS)}.",
+        ),
+    ] = "ferrosynth",
 ) -> None:
     """Generate samples as JSON Lines (stdout or a file), gzip-compressed JSONL or Parquet."""
     if data_type not in _TYPES:
@@ -115,8 +134,14 @@ def generate(
     if output is not None and not to_stdout and output.is_dir():
         raise InputError(f"--output {str(output)!r} is a directory")
 
+    if export not in FORMATS:
+        raise InputError(f"unknown --format {export!r}; expected one of: {', '.join(FORMATS)}")
+    record_format = cast(ExportFormat, export)
+
     schema_object = _read_schema(schema) if schema is not None else None
     constraints = _parse_constraints(constraint or ())
+    if tools is not None:
+        constraints["tools"] = load_tools(tools, field="--tools")
 
     def config_with(seed: int | None) -> GeneratorConfig:
         return GeneratorConfig(
@@ -133,12 +158,14 @@ def generate(
 
     if to_stdout or output is None:
         stream = sys.stdout.buffer
-        for chunk in generator.iter_jsonl(config, threads=workers):
+        for chunk in generator.iter_jsonl(config, threads=workers, export=record_format):
             stream.write(chunk)
         stream.flush()
         return
     with _progress(count) as on_progress:
-        report = generator.write(config, output, threads=workers, progress=on_progress)
+        report = generator.write(
+            config, output, threads=workers, progress=on_progress, export=record_format
+        )
     typer.echo(
         f"wrote {report.count} samples to {report.path} in {report.elapsed_ms:.0f} ms "
         f"(seed {report.seed})",

@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING, Any, Literal
 import orjson
 
 from ferrosynth import _native
+from ferrosynth._agent_spec import PYTHON_ONLY, agent_spec
 from ferrosynth.errors import ConfigError, SchemaWarning
+from ferrosynth.export import ExportFormat
 from ferrosynth.locales import LocalePools, pools_for
 from ferrosynth.models import ConversationTurn, DataType, GeneratorConfig, SyntheticDataset
-from ferrosynth.templates import CONVERSATION_TEMPLATES, TOOL_CALL_TEMPLATES
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -35,8 +36,6 @@ __all__ = ["DataGenerator", "OutputFormat", "SchemaBasedGenerator", "WriteReport
 
 logger = logging.getLogger("ferrosynth")
 
-DEFAULT_TEMPLATE = "customer_support"
-DEFAULT_TOOL = "search"
 DEFAULT_BATCH_SIZE = 65_536
 _U64 = (1 << 64) - 1
 
@@ -175,34 +174,26 @@ class DataGenerator:
         """The locale value pools this generator draws from."""
         return pools_for(self._faker)
 
-    def _spec(self, config: GeneratorConfig) -> dict[str, object]:
+    def _spec(self, config: GeneratorConfig, export: ExportFormat) -> dict[str, object]:
         dt = config.data_type
         spec: dict[str, object] = {
             "data_type": dt.value,
-            "constraints": config.constraints,
+            "constraints": {k: v for k, v in config.constraints.items() if k not in PYTHON_ONLY},
             "anchor_time": self._anchor,
+            "format": export,
         }
         if dt is DataType.json and config.schema is not None:
             spec["schema"] = config.schema
-        elif dt is DataType.conversation:
-            name = str(config.constraints.get("template", DEFAULT_TEMPLATE))
-            if name not in CONVERSATION_TEMPLATES:
-                logger.warning("unknown conversation template %r; using %r", name, DEFAULT_TEMPLATE)
-                name = DEFAULT_TEMPLATE
-            spec["template"] = {"name": name, "turns": CONVERSATION_TEMPLATES[name]}
-        elif dt is DataType.tool_call:
-            tool = str(config.constraints.get("tool", DEFAULT_TOOL))
-            if tool not in TOOL_CALL_TEMPLATES:
-                logger.warning("unknown tool template %r; using %r", tool, DEFAULT_TOOL)
-                tool = DEFAULT_TOOL
-            spec["tools"] = [TOOL_CALL_TEMPLATES[tool]]
-        elif dt is DataType.agent_trace:
-            spec["tools"] = list(TOOL_CALL_TEMPLATES.values())
+        spec.update(agent_spec(dt, config.constraints))
         return spec
 
-    def plan(self, config: GeneratorConfig) -> _native.Plan:
-        """The compiled native plan for ``config`` (compiled once, then cached)."""
-        spec = self._spec(config)
+    def plan(self, config: GeneratorConfig, export: ExportFormat = "ferrosynth") -> _native.Plan:
+        """The compiled native plan for ``config`` (compiled once, then cached).
+
+        ``export`` is the record shape: ``"ferrosynth"`` (the samples' native shape) or a
+        standard format for conversation and agent-trace data (see :mod:`ferrosynth.export`).
+        """
+        spec = self._spec(config, export)
         pools = self.pools
         try:
             head = orjson.dumps(spec)
@@ -290,6 +281,7 @@ class DataGenerator:
         start: int = 0,
         threads: int | None = None,
         progress: Progress | None = None,
+        export: ExportFormat = "ferrosynth",
     ) -> WriteReport:
         """Write samples ``start .. start + count`` to ``path``; return a :class:`WriteReport`.
 
@@ -298,14 +290,17 @@ class DataGenerator:
         and written by Rust in fixed-size chunks: constant memory, the GIL released, all cores,
         Ctrl-C honoured between chunks. Parquet columns are typed from the schema or data type
         (needs pyarrow). In every format the file appears complete or not at all.
-        ``progress(rows_done)`` is called between chunks.
+        ``progress(rows_done)`` is called between chunks. ``export`` picks the record shape of
+        conversation and agent-trace data: ``"openai"``, ``"sharegpt"``, ``"anthropic"`` or
+        ``"otel"`` instead of the native samples (see :mod:`ferrosynth.export`), rendered in
+        Rust like them.
         """
         target = Path(path)
         fmt = output_format(target, format)
         if start < 0:
             raise ConfigError(f"start must be >= 0, got {start}", "start")
         seed = self.resolve_seed(config)
-        plan = self.plan(config)
+        plan = self.plan(config, export)
         t0 = time.perf_counter()
         _check_capacity(plan, start, config.count)
         if fmt == "parquet":
@@ -339,6 +334,7 @@ class DataGenerator:
         batch_size: int = 131_072,
         start: int = 0,
         threads: int | None = None,
+        export: ExportFormat = "ferrosynth",
     ) -> Iterator[pa.RecordBatch]:
         """Yield the samples as Arrow record batches (typed columns; needs pyarrow)."""
         from ferrosynth.io.arrow import iter_record_batches
@@ -347,18 +343,28 @@ class DataGenerator:
             raise ConfigError(f"batch_size must be > 0, got {batch_size}", "batch_size")
         seed = self.resolve_seed(config) & _U64
         yield from iter_record_batches(
-            self.plan(config), seed, start, config.count, batch_rows=batch_size, threads=threads
+            self.plan(config, export),
+            seed,
+            start,
+            config.count,
+            batch_rows=batch_size,
+            threads=threads,
         )
 
     def to_arrow(
-        self, config: GeneratorConfig, *, start: int = 0, threads: int | None = None
+        self,
+        config: GeneratorConfig,
+        *,
+        start: int = 0,
+        threads: int | None = None,
+        export: ExportFormat = "ferrosynth",
     ) -> pa.Table:
         """The samples as one Arrow table (zero-copy to pandas, polars and numpy via pyarrow)."""
         from ferrosynth.io.arrow import arrow_schema, require_pyarrow
 
         pa_mod = require_pyarrow()
-        plan = self.plan(config)
-        batches = list(self.iter_arrow(config, start=start, threads=threads))
+        plan = self.plan(config, export)
+        batches = list(self.iter_arrow(config, start=start, threads=threads, export=export))
         table: pa.Table = pa_mod.Table.from_batches(batches, schema=arrow_schema(plan))
         return table
 
@@ -369,14 +375,16 @@ class DataGenerator:
         batch_size: int = DEFAULT_BATCH_SIZE,
         start: int = 0,
         threads: int | None = None,
+        export: ExportFormat = "ferrosynth",
     ) -> Iterator[bytes]:
         """Yield the JSONL bytes of ``config.count`` samples, ``batch_size`` lines at a time.
 
-        With ``seed=None`` a seed is drawn once for the whole stream.
+        With ``seed=None`` a seed is drawn once for the whole stream. ``export`` as in
+        :meth:`write`.
         """
         if batch_size <= 0:
             raise ConfigError(f"batch_size must be > 0, got {batch_size}", "batch_size")
-        plan, seed = self.plan(config), self.resolve_seed(config) & _U64
+        plan, seed = self.plan(config, export), self.resolve_seed(config) & _U64
         _check_capacity(plan, start, config.count)
         end = start + config.count
         for lo in range(start, end, batch_size):
@@ -389,11 +397,16 @@ class DataGenerator:
         batch_size: int = DEFAULT_BATCH_SIZE,
         start: int = 0,
         threads: int | None = None,
+        export: ExportFormat = "ferrosynth",
     ) -> Iterator[list[dict[str, object]]]:
-        """Yield the samples (the ``SyntheticDataset.samples`` shape) in lists of ``batch_size``."""
+        """Yield the samples (the ``SyntheticDataset.samples`` shape) in lists of ``batch_size``.
+
+        With a standard ``export`` format (see :mod:`ferrosynth.export`) each item is that
+        format's record instead.
+        """
         if batch_size <= 0:
             raise ConfigError(f"batch_size must be > 0, got {batch_size}", "batch_size")
-        plan, seed = self.plan(config), self.resolve_seed(config) & _U64
+        plan, seed = self.plan(config, export), self.resolve_seed(config) & _U64
         _check_capacity(plan, start, config.count)
         end = start + config.count
         for lo in range(start, end, batch_size):

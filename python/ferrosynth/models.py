@@ -10,7 +10,7 @@ from enum import Enum
 from pathlib import Path
 
 import orjson
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
 __all__ = ["ConversationTurn", "DataType", "GeneratorConfig", "SyntheticDataset"]
 
@@ -39,7 +39,8 @@ with warnings.catch_warnings():
         result's ``metadata["seed"]``. ``schema`` is a JSON Schema used when
         ``data_type=DataType.json``. ``constraints`` holds type-specific options:
         ``min_sentences``/``max_sentences`` (text), ``template`` (conversation), ``tool``
-        (tool_call).
+        (tool_call); ferrosynth adds ``tools``, ``domain`` and the agent settings described in
+        ``docs/agent-data.md``.
         """
 
         data_type: DataType
@@ -50,11 +51,25 @@ with warnings.catch_warnings():
 
 
 class ConversationTurn(BaseModel):
-    """One turn of a conversation: ``role``, ``content`` and optional ``tool_calls``."""
+    """One turn of a conversation: ``role``, ``content`` and optional ``tool_calls``.
+
+    In tool-use conversations an ``assistant`` turn's ``tool_calls`` holds OpenAI-style calls
+    (``{"id", "type": "function", "function": {"name", "arguments"}}``) and each ``tool`` turn
+    names the call it answers in ``tool_call_id``.
+    """
 
     role: str
     content: str
     tool_calls: list[dict[str, object]] | None = None
+    tool_call_id: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _drop_unset_call_id(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        # Turns that answer no call dump exactly as the reference's three keys.
+        data: dict[str, object] = handler(self)
+        if data.get("tool_call_id") is None:
+            data.pop("tool_call_id", None)
+        return data
 
 
 class SyntheticDataset(BaseModel):

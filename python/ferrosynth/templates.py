@@ -38,49 +38,56 @@ brace is an error. The vocabulary:
 - ``duration``: a study duration ("18 months")
 - ``analysis_method``: a statistical or analytical method
 - ``word``: a word from the locale's word list
-- ``sentence``: a short sentence
-- ``paragraph``: a paragraph of three sentences
+- ``sentence``: a sentence of prose in the template's domain (see below)
+- ``paragraph``: three sentences of prose in the template's domain
+- ``ticket_id``: a support ticket id ("TCK-58213")
+- ``tracking_number``: a parcel tracking number ("1Z4F83A20391827364")
+- ``invoice_id``: an invoice number ("INV-2025-00417")
+- ``sku``: a stock-keeping unit ("SKU-40213-BK")
+- ``quantity``: an item quantity between 1 and 12
+- ``currency``: an ISO 4217 currency code ("EUR")
+- ``url``: a web address
+- ``file_path``: an absolute file path ("/home/ana/reports/summary.csv")
+- ``sql``: a SQL statement
+- ``search_query``: a web search query ("reviews of standing desk")
+- ``time``: a time of day ("14:30")
+- ``datetime``: a UTC date-time within a year before the anchor time
+- ``percent``: a percentage ("37%")
+- ``version``: a semantic version ("2.4.1")
+- ``package``: a software library ("serde")
+- ``error_message``: an error message from a program
+- ``code_snippet``: a few lines of code in the conversation's ``{language}``
+- ``journal``: an academic journal
+- ``doi``: a DOI ("10.1038/s41586-021-03819-2")
+- ``sample_size``: a study sample size ("n = 412")
+
+``sentence`` and ``paragraph`` are prose of the template's domain (``general``,
+``customer_support``, ``coding`` or ``research``), not lorem ipsum: the built-in templates have
+the domains in :data:`TEMPLATE_DOMAINS`; other templates use the ``domain`` constraint
+(default ``general``). Values that name one thing (an order id, a product) keep one value within
+a conversation; prose, numbers and queries vary.
+
+Templates from files: :func:`ferrosynth.template_loader.load_templates` reads YAML or JSON and
+checks every template at load time. Use one with
+``constraints={"template_file": "mine.yaml", "template": "refund"}`` (or pass its turns inline
+as ``constraints={"template": [...]}``).
 """
 
 from __future__ import annotations
 
+from ferrosynth import _native
+
 __all__ = ["CONVERSATION_TEMPLATES", "TOOL_CALL_TEMPLATES"]
 
 #: The placeholder names the Rust core implements (each may also carry a ``_<digits>`` suffix).
-PLACEHOLDERS: frozenset[str] = frozenset(
-    {
-        "name",
-        "first_name",
-        "last_name",
-        "email",
-        "phone",
-        "username",
-        "company",
-        "city",
-        "country",
-        "street_address",
-        "job_title",
-        "product",
-        "order_id",
-        "amount",
-        "date",
-        "year",
-        "number",
-        "language",
-        "task",
-        "function_name",
-        "topic",
-        "paper_title",
-        "finding",
-        "conclusion",
-        "methodology",
-        "duration",
-        "analysis_method",
-        "word",
-        "sentence",
-        "paragraph",
-    }
-)
+PLACEHOLDERS: frozenset[str] = frozenset(name for name, _ in _native.placeholder_vocabulary())
+
+#: The domain of ``{sentence}`` and ``{paragraph}`` in each built-in template.
+TEMPLATE_DOMAINS: dict[str, str] = {
+    "customer_support": "customer_support",
+    "code_assistant": "coding",
+    "research_assistant": "research",
+}
 
 CONVERSATION_TEMPLATES: dict[str, list[dict[str, object]]] = {
     "customer_support": [

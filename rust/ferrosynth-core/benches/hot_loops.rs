@@ -24,6 +24,7 @@ fn plan(data_type: &str, schema: Option<serde_json::Value>, tools: serde_json::V
         tools: serde_json::from_value(tools).unwrap(),
         pools: Pools::builtin_english(),
         anchor_time: ferrosynth_core::time::DEFAULT_ANCHOR,
+        format: None,
     })
     .unwrap()
 }

@@ -16,6 +16,7 @@
 //!     tools: vec![],
 //!     pools: Pools::builtin_english(),
 //!     anchor_time: ferrosynth_core::time::DEFAULT_ANCHOR,
+//!     format: None,
 //! };
 //! let plan = Plan::compile(spec).unwrap();
 //! let bytes = ferrosynth_core::write::generate_array(

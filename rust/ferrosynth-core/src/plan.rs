@@ -3,14 +3,17 @@
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::agent::{tool, trace, Template, Tool, ToolSpec, TurnSpec};
+use crate::agent::{
+    tool, trace, turns, Agent, AgentConfig, Exporter, Format, RunCtx, RunKind, RunScratch,
+    SlotValues, Template, Tool, ToolSpec, TurnSpec,
+};
 use crate::error::{Error, Result};
 use crate::json::JsonWriter;
 use crate::pools::Pools;
 use crate::record;
 use crate::rng::Rng;
 use crate::schema::{EmitCtx, Schema};
-use crate::text;
+use crate::text::{self, Domain, FillCtx, Person};
 use crate::time::DEFAULT_ANCHOR;
 
 /// The plan specification Python sends (JSON). See `python/ferrosynth/core.py`.
@@ -25,23 +28,29 @@ pub struct Spec {
     /// The conversation template, already chosen (with its fallback) by the caller.
     #[serde(default)]
     pub template: Option<NamedTemplate>,
-    /// `tool_call`: the chosen tool; `agent_trace`: every tool an agent may call.
+    /// `tool_call`: the tools a call is drawn from; `agent_trace` and tool-use conversations:
+    /// every tool the agent may call.
     #[serde(default)]
     pub tools: Vec<ToolSpec>,
     pub pools: Pools,
     #[serde(default = "default_anchor")]
     pub anchor_time: i64,
+    /// The output format (see [`Format`]); `ferrosynth` when absent.
+    #[serde(default)]
+    pub format: Option<String>,
 }
 
 fn default_anchor() -> i64 {
     DEFAULT_ANCHOR
 }
 
-/// A template with its name (for error messages).
+/// A template with its name (for error messages) and the domain of its prose fills.
 #[derive(Debug, Deserialize)]
 pub struct NamedTemplate {
     pub name: String,
     pub turns: Vec<TurnSpec>,
+    #[serde(default)]
+    pub domain: Option<String>,
 }
 
 /// What a plan generates.
@@ -50,12 +59,18 @@ pub enum Kind {
     Text {
         min_sentences: usize,
         max_sentences: usize,
+        /// `None`: lorem-style words (the reference's default); else prose of the domain.
+        domain: Option<Domain>,
     },
     FreeForm,
     Schema(Schema),
+    /// A conversation from a template.
     Conversation(Template),
-    ToolCall(Tool),
-    AgentTrace(Vec<Tool>),
+    /// A conversation in which the assistant calls tools.
+    ToolUse(Agent),
+    /// One call of one of these tools.
+    ToolCall(Vec<Tool>),
+    AgentTrace(Agent),
 }
 
 /// How each sample is wrapped.
@@ -73,12 +88,17 @@ pub struct Plan {
     pub kind: Kind,
     pub pools: Pools,
     pub anchor: i64,
+    /// The exporter of a standard format; `None` for the native shapes.
+    pub export: Option<Exporter>,
 }
 
 /// Per-thread scratch state for generation.
 pub struct Scratch<'a> {
     ctx: EmitCtx<'a>,
     args: JsonWriter,
+    fill: FillCtx<'a>,
+    run: RunScratch,
+    slots: SlotValues,
 }
 
 impl Plan {
@@ -104,34 +124,56 @@ impl Plan {
                         format!("min_sentences ({min_sentences}) is greater than max_sentences ({max_sentences})"),
                     ));
                 }
+                let domain = match spec.constraints.get("domain") {
+                    None | Some(Value::Null) => None,
+                    Some(Value::String(d)) if d == "lorem" => None,
+                    Some(Value::String(d)) if Domain::parse(d).is_some() => Domain::parse(d),
+                    Some(other) => {
+                        let names: Vec<&str> = Domain::NAMES.iter().map(|(n, _)| *n).collect();
+                        return Err(Error::config(
+                            "constraints.domain",
+                            format!(
+                                "unknown domain {other}; expected one of lorem, {}",
+                                names.join(", ")
+                            ),
+                        ));
+                    }
+                };
                 Kind::Text {
                     min_sentences,
                     max_sentences,
+                    domain,
                 }
             }
             "json" => match &spec.schema {
                 None => Kind::FreeForm,
                 Some(doc) => Kind::Schema(Schema::compile(doc)?),
             },
+            "conversation" if tool_use(&spec)? => Kind::ToolUse(Agent {
+                tools: compile_tools(&spec.tools)?,
+                cfg: AgentConfig::from_constraints(&spec.constraints, RunKind::Conversation)?,
+            }),
             "conversation" => {
                 let t = spec.template.as_ref().ok_or_else(|| {
                     Error::config("template", "a conversation plan needs a template")
                 })?;
-                Kind::Conversation(Template::compile(&t.name, &t.turns)?)
+                let domain = match t.domain.as_deref() {
+                    None => Domain::General,
+                    Some(d) => Domain::parse(d)
+                        .ok_or_else(|| Error::template(&t.name, format!("unknown domain {d:?}")))?,
+                };
+                Kind::Conversation(Template::compile(&t.name, &t.turns, domain)?)
             }
             "tool_call" => {
-                let first = spec
-                    .tools
-                    .first()
-                    .ok_or_else(|| Error::config("tools", "a tool_call plan needs a tool"))?;
-                Kind::ToolCall(Tool::compile(first)?)
+                if spec.tools.is_empty() {
+                    return Err(Error::config("tools", "a tool_call plan needs a tool"));
+                }
+                Kind::ToolCall(compile_tools(&spec.tools)?)
             }
-            "agent_trace" => Kind::AgentTrace(
-                spec.tools
-                    .iter()
-                    .map(Tool::compile)
-                    .collect::<Result<_>>()?,
-            ),
+            "agent_trace" => Kind::AgentTrace(Agent {
+                tools: compile_tools(&spec.tools)?,
+                cfg: AgentConfig::from_constraints(&spec.constraints, RunKind::Trace)?,
+            }),
             other => {
                 return Err(Error::config(
                     "data_type",
@@ -139,10 +181,42 @@ impl Plan {
                 ));
             }
         };
+        let format = Format::parse(spec.format.as_deref().unwrap_or("ferrosynth"))?;
+        let export = match (&kind, format) {
+            (_, Format::Ferrosynth) => None,
+            (Kind::ToolUse(a) | Kind::AgentTrace(a), f) => {
+                Some(Exporter::new(f, &a.tools, &a.cfg.model, &a.cfg.provider))
+            }
+            (Kind::Conversation(t), f) => {
+                if f.needs_user_first()
+                    && t.first_role() != Some(crate::agent::dialogue::Role::User)
+                {
+                    return Err(Error::template(
+                        &t.name,
+                        format!(
+                            "the {} format needs the first turn after the system prompt to be a user turn",
+                            spec.format.as_deref().unwrap_or_default()
+                        ),
+                    ));
+                }
+                Some(Exporter::new(f, &[], "", "ferrosynth"))
+            }
+            (_, _) => {
+                return Err(Error::config(
+                    "format",
+                    format!(
+                        "the {} format is for conversation and agent_trace data, not {}",
+                        spec.format.as_deref().unwrap_or_default(),
+                        spec.data_type
+                    ),
+                ));
+            }
+        };
         Ok(Plan {
             kind,
             pools: spec.pools,
             anchor: spec.anchor_time,
+            export,
         })
     }
 
@@ -196,6 +270,9 @@ impl Plan {
         Scratch {
             ctx: EmitCtx::new(&self.pools, self.anchor),
             args: JsonWriter::with_capacity(256),
+            fill: FillCtx::new(&self.pools, self.anchor),
+            run: RunScratch::default(),
+            slots: SlotValues::default(),
         }
     }
 
@@ -224,10 +301,24 @@ impl Plan {
             Kind::Text {
                 min_sentences,
                 max_sentences,
+                domain,
             } => {
                 let n = rng.range_usize(*min_sentences, *max_sentences);
                 ctx.scratch.clear();
-                text::push_paragraph(&mut ctx.scratch, rng, ctx.pools, n);
+                match domain {
+                    None => text::push_paragraph(&mut ctx.scratch, rng, ctx.pools, n),
+                    Some(d) => {
+                        s.fill.reset(*d, true);
+                        let person = Person::draw(rng, ctx.pools);
+                        text::domain::push_paragraph(
+                            &mut ctx.scratch,
+                            rng,
+                            &mut s.fill,
+                            &person,
+                            n,
+                        );
+                    }
+                }
                 if sample {
                     open(w);
                     w.key("text");
@@ -244,29 +335,113 @@ impl Plan {
             }
             Kind::Schema(schema) => schema.emit_instance(rng, ctx, w, sample.then_some(index)),
             Kind::Conversation(template) => {
-                if sample {
-                    open(w);
-                    w.key("turns");
-                }
-                let mut buf = std::mem::take(&mut ctx.scratch);
-                template.emit_turns(rng, ctx.pools, ctx.anchor, &mut buf, w);
-                ctx.scratch = buf;
-                if sample {
-                    w.end_object();
-                }
+                let d = &mut s.run.dialogue;
+                template.fill(rng, &mut s.fill, &mut s.slots, d);
+                self.emit_conversation(d, &[], sample, open, &mut ctx.scratch, w);
             }
-            Kind::ToolCall(t) => {
+            Kind::ToolUse(agent) => {
+                agent.conversation(&mut RunCtx {
+                    rng,
+                    ectx: ctx,
+                    fctx: &mut s.fill,
+                    s: &mut s.run,
+                });
+                let d = &s.run.dialogue;
+                self.emit_conversation(d, &agent.tools, sample, open, &mut ctx.scratch, w);
+            }
+            Kind::ToolCall(tools) => {
+                // One tool needs no draw, so a single-tool plan keeps its historical output.
+                let t = match tools.len() {
+                    1 => &tools[0],
+                    n => &tools[rng.index(n)],
+                };
                 open(w);
                 tool::emit_call_members(t, rng, ctx, &mut s.args, w);
                 w.end_object();
             }
-            Kind::AgentTrace(tools) => {
-                open(w);
-                trace::emit_trace_members(tools, rng, ctx, &mut s.args, w);
-                w.end_object();
+            Kind::AgentTrace(agent) => {
+                agent.trace(&mut RunCtx {
+                    rng,
+                    ectx: ctx,
+                    fctx: &mut s.fill,
+                    s: &mut s.run,
+                });
+                let d = &s.run.dialogue;
+                match &self.export {
+                    Some(x) => x.emit(d, &agent.tools, &mut ctx.scratch, w),
+                    None => {
+                        open(w);
+                        trace::emit_trace_members(
+                            d,
+                            &agent.tools,
+                            &agent.cfg.model,
+                            &mut ctx.scratch,
+                            w,
+                        );
+                        w.end_object();
+                    }
+                }
             }
         }
     }
+
+    /// Writes a conversation in the plan's format (natively: `{"index", "turns"}` or the turns).
+    fn emit_conversation(
+        &self,
+        d: &crate::agent::Dialogue,
+        tools: &[Tool],
+        sample: bool,
+        open: impl Fn(&mut JsonWriter),
+        scratch: &mut String,
+        w: &mut JsonWriter,
+    ) {
+        if let Some(x) = &self.export {
+            return x.emit(d, tools, scratch, w);
+        }
+        if sample {
+            open(w);
+            w.key("turns");
+        }
+        turns::emit_turns(d, tools, scratch, w);
+        if sample {
+            w.end_object();
+        }
+    }
+}
+
+/// Whether a conversation plan is in tool-use mode: `constraints.mode` says so, else it is when
+/// the plan has tools.
+fn tool_use(spec: &Spec) -> Result<bool> {
+    match spec.constraints.get("mode") {
+        None | Some(Value::Null) => Ok(!spec.tools.is_empty()),
+        Some(Value::String(m)) if m == "tool_use" => {
+            if spec.tools.is_empty() {
+                return Err(Error::config(
+                    "tools",
+                    "tool_use mode needs at least one tool",
+                ));
+            }
+            Ok(true)
+        }
+        Some(Value::String(m)) if m == "template" => Ok(false),
+        Some(other) => Err(Error::config(
+            "constraints.mode",
+            format!("unknown conversation mode {other}; expected one of template, tool_use"),
+        )),
+    }
+}
+
+/// Compiles tools, rejecting duplicate names (a call must name exactly one tool).
+fn compile_tools(specs: &[ToolSpec]) -> Result<Vec<Tool>> {
+    for (i, t) in specs.iter().enumerate() {
+        if specs[..i].iter().any(|u| u.name == t.name) {
+            return Err(Error::config(
+                "tools",
+                format!("tool name {:?} is used more than once", t.name),
+            ));
+        }
+    }
+    specs.iter().map(Tool::compile).collect()
 }
 
 fn constraint_count(constraints: &Map<String, Value>, key: &str) -> Result<Option<usize>> {

@@ -21,5 +21,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<plan::Plan>()?;
     m.add_function(wrap_pyfunction!(plan::resolve_threads, m)?)?;
     m.add_function(wrap_pyfunction!(plan::placeholder_vocabulary, m)?)?;
+    m.add_function(wrap_pyfunction!(plan::check_template, m)?)?;
     Ok(())
 }

@@ -61,7 +61,7 @@ impl Plan {
         match self.inner.kind {
             Kind::Text { .. } => "text",
             Kind::FreeForm | Kind::Schema(_) => "json",
-            Kind::Conversation(_) => "conversation",
+            Kind::Conversation(_) | Kind::ToolUse(_) => "conversation",
             Kind::ToolCall(_) => "tool_call",
             Kind::AgentTrace(_) => "agent_trace",
         }
@@ -92,6 +92,16 @@ impl Plan {
         let owned = raw.to_vec();
         py.detach(|| plan.check_json_array(&owned, env, start))
             .map_err(|e| to_py(py, e))
+    }
+
+    #[getter]
+    fn format(&self) -> &'static str {
+        let format = self.inner.export.as_ref().map(|x| x.format);
+        let format = format.unwrap_or(ferrosynth_core::agent::Format::Ferrosynth);
+        ferrosynth_core::agent::Format::NAMES
+            .iter()
+            .find(|(_, f)| *f == format)
+            .map_or("ferrosynth", |(n, _)| n)
     }
 
     #[pyo3(signature = (seed, start, count, *, envelope = "sample", threads = None, chunk_rows = None, progress = None))]
@@ -203,4 +213,19 @@ pub fn placeholder_vocabulary() -> Vec<(&'static str, &'static str)> {
         .iter()
         .map(|(n, _, d)| (*n, *d))
         .collect()
+}
+
+/// Compiles a conversation template (JSON list of `{role, content}`) to check it; raises
+/// `TemplateError` naming the template and turn at fault.
+#[pyfunction]
+#[pyo3(signature = (name, turns, domain = None))]
+pub fn check_template(
+    py: Python<'_>,
+    name: &str,
+    turns: &str,
+    domain: Option<&str>,
+) -> PyResult<()> {
+    ferrosynth_core::agent::Template::from_json(name, turns, domain)
+        .map(drop)
+        .map_err(|e| to_py(py, e))
 }

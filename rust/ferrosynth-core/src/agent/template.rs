@@ -1,16 +1,16 @@
 //! Conversation templates: turns whose contents hold `{placeholders}`, compiled once.
 //!
 //! A placeholder used several times in one conversation gets one value (a customer keeps one
-//! name and one e-mail); `{{` and `}}` are literal braces.
+//! name and one e-mail); `{{` and `}}` are literal braces. Roles are `system` (first turn only),
+//! `user` and `assistant`.
 
 use serde::Deserialize;
 
+use super::dialogue::{tokens_of, Dialogue, Role};
 use super::placeholder::{known_names, Placeholder};
 use crate::error::{Error, Result};
-use crate::json::JsonWriter;
-use crate::pools::Pools;
 use crate::rng::Rng;
-use crate::text::Person;
+use crate::text::{Domain, FillCtx, Person};
 
 /// A turn as the user writes it.
 #[derive(Debug, Clone, Deserialize)]
@@ -27,7 +27,7 @@ enum Part {
 
 #[derive(Debug, Clone)]
 struct Turn {
-    role: String,
+    role: Option<Role>,
     parts: Vec<Part>,
 }
 
@@ -40,14 +40,31 @@ struct Slot {
 /// A compiled conversation template.
 #[derive(Debug, Clone)]
 pub struct Template {
+    pub name: String,
     turns: Vec<Turn>,
     slots: Vec<Slot>,
+    /// The order slot values are drawn in: first appearance, then code snippets (so that a
+    /// snippet is written in the conversation's `{language}` wherever the two appear), then
+    /// prose (which reuses the conversation's order id, product, ... where it names one).
+    order: Vec<usize>,
     groups: u32,
+    /// The domain of `{sentence}` and `{paragraph}`.
+    pub domain: Domain,
 }
+
+/// Per-thread buffers for slot values.
+#[derive(Debug, Default)]
+pub struct SlotValues {
+    text: String,
+    spans: Vec<(usize, usize)>,
+    people: Vec<Person>,
+}
+
+const ROLES: &str = "system (first turn only), user, assistant";
 
 impl Template {
     /// Compiles the turns of template `name`; unknown placeholders are errors listing the known.
-    pub fn compile(name: &str, specs: &[TurnSpec]) -> Result<Self> {
+    pub fn compile(name: &str, specs: &[TurnSpec], domain: Domain) -> Result<Self> {
         if specs.is_empty() {
             return Err(Error::template(name, "a template needs at least one turn"));
         }
@@ -56,6 +73,17 @@ impl Template {
         let mut turns = Vec::with_capacity(specs.len());
         for (t, spec) in specs.iter().enumerate() {
             let location = || format!("{name} turn {t}");
+            let role = match (spec.role.as_str(), t) {
+                ("system", 0) => None,
+                ("user", _) => Some(Role::User),
+                ("assistant", _) => Some(Role::Assistant),
+                (other, _) => {
+                    return Err(Error::template(
+                        location(),
+                        format!("role {other:?} is not allowed here; roles are {ROLES}"),
+                    ));
+                }
+            };
             let mut parts = Vec::new();
             let mut lit = String::new();
             let mut chars = spec.content.char_indices().peekable();
@@ -112,62 +140,119 @@ impl Template {
             if !lit.is_empty() {
                 parts.push(Part::Lit(lit));
             }
-            turns.push(Turn {
-                role: spec.role.clone(),
-                parts,
-            });
+            turns.push(Turn { role, parts });
         }
         let groups = slots.iter().map(|s| s.group + 1).max().unwrap_or(0);
+        let rank = |i: &usize| match slots[*i].kind {
+            Placeholder::CodeSnippet => 1,
+            Placeholder::Sentence | Placeholder::Paragraph => 2,
+            _ => 0,
+        };
+        let order = (0..3)
+            .flat_map(|r| (0..slots.len()).filter(move |i| rank(i) == r))
+            .collect();
         Ok(Template {
+            name: name.to_owned(),
             turns,
             slots,
+            order,
             groups,
+            domain,
         })
     }
 
-    /// Writes the conversation's turns as a JSON array of `{role, content, tool_calls}`.
-    pub fn emit_turns(
+    /// Compiles a template given as a JSON list of `{role, content}` and a domain name.
+    pub fn from_json(name: &str, turns: &str, domain: Option<&str>) -> Result<Self> {
+        let specs: Vec<TurnSpec> = serde_json::from_str(turns).map_err(|e| {
+            Error::template(
+                name,
+                format!("turns must be a list of {{role, content}}: {e}"),
+            )
+        })?;
+        let domain = match domain {
+            None => Domain::General,
+            Some(d) => Domain::parse(d)
+                .ok_or_else(|| Error::template(name, format!("unknown domain {d:?}")))?,
+        };
+        Self::compile(name, &specs, domain)
+    }
+
+    /// The role of the first turn after the system prompt, if any.
+    pub fn first_role(&self) -> Option<Role> {
+        self.turns.iter().find_map(|t| t.role)
+    }
+
+    /// Fills `d` with one conversation.
+    pub fn fill(
         &self,
         rng: &mut Rng,
-        pools: &Pools,
-        anchor: i64,
-        scratch: &mut String,
-        w: &mut JsonWriter,
+        fctx: &mut FillCtx<'_>,
+        v: &mut SlotValues,
+        d: &mut Dialogue,
     ) {
-        // People first (one per group), then slot values in order of first appearance.
-        let people: Vec<Person> = (0..self.groups).map(|_| Person::draw(rng, pools)).collect();
-        let mut values: Vec<String> = Vec::with_capacity(self.slots.len());
-        for slot in &self.slots {
-            let mut v = String::new();
-            slot.kind
-                .push(&mut v, rng, pools, anchor, &people[slot.group as usize]);
-            values.push(v);
+        d.clear();
+        fctx.reset(self.domain, false);
+        // People first (one per group), then slot values.
+        v.people.clear();
+        v.people
+            .extend((0..self.groups).map(|_| Person::draw(rng, fctx.pools)));
+        v.text.clear();
+        v.spans.clear();
+        v.spans.resize(self.slots.len(), (0, 0));
+        for &i in &self.order {
+            let slot = &self.slots[i];
+            let start = v.text.len();
+            let person = &v.people[slot.group as usize];
+            let prose = matches!(slot.kind, Placeholder::Sentence | Placeholder::Paragraph);
+            fctx.sticky = prose;
+            slot.kind.push(&mut v.text, rng, fctx, person);
+            if slot.group == 0 && !prose {
+                fctx.remember(slot.kind, &v.text[start..]);
+            }
+            v.spans[i] = (start, v.text.len());
         }
-        w.begin_array();
         for turn in &self.turns {
-            scratch.clear();
+            let out = match turn.role {
+                None => &mut d.system,
+                Some(role) => &mut d.push(role).text,
+            };
             for part in &turn.parts {
                 match part {
-                    Part::Lit(s) => scratch.push_str(s),
-                    Part::Slot(i) => scratch.push_str(&values[*i]),
+                    Part::Lit(s) => out.push_str(s),
+                    Part::Slot(i) => out.push_str(&v.text[v.spans[*i].0..v.spans[*i].1]),
                 }
             }
-            w.begin_object();
-            w.key("role");
-            w.str(&turn.role);
-            w.key("content");
-            w.str(scratch);
-            w.key("tool_calls");
-            w.null();
-            w.end_object();
         }
-        w.end_array();
+        // Identity and timing come last, so the content of a seed is what it always was.
+        d.id = rng.uuid_bytes();
+        d.agent.push_str(&self.name);
+        let mut clock = fctx.anchor * 1000 + rng.range_i64(0, 30 * crate::time::DAY * 1000);
+        let mut context = if d.system.is_empty() {
+            0
+        } else {
+            tokens_of(&d.system)
+        };
+        for i in 0..d.msgs().len() {
+            let m = d.msg_mut(i);
+            m.tokens = tokens_of(&m.text);
+            m.start_ms = clock;
+            m.latency_ms = match m.role {
+                Role::Assistant => {
+                    m.input_tokens = context;
+                    rng.range_i64(250, 900) + i64::from(m.tokens) * rng.range_i64(8, 25)
+                }
+                _ => rng.range_i64(5_000, 60_000),
+            };
+            context += m.tokens;
+            clock += m.latency_ms;
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pools::Pools;
 
     fn spec(content: &str) -> Vec<TurnSpec> {
         vec![TurnSpec {
@@ -176,24 +261,29 @@ mod tests {
         }]
     }
 
-    fn render(t: &Template) -> serde_json::Value {
-        let mut w = JsonWriter::default();
-        let mut s = String::new();
-        t.emit_turns(
+    fn render(t: &Template) -> Dialogue {
+        let pools = Pools::builtin_english();
+        let mut d = Dialogue::default();
+        let mut fctx = FillCtx::new(&pools, 0);
+        t.fill(
             &mut Rng::for_sample(1, 1),
-            &Pools::builtin_english(),
-            0,
-            &mut s,
-            &mut w,
+            &mut fctx,
+            &mut SlotValues::default(),
+            &mut d,
         );
-        serde_json::from_slice(&w.buf).unwrap()
+        d
     }
 
     #[test]
     fn repeated_placeholders_share_a_value_and_braces_escape() {
-        let t = Template::compile("t", &spec("{email} / {email} {{x}} {first_name}")).unwrap();
-        let v = render(&t);
-        let content = v[0]["content"].as_str().unwrap();
+        let t = Template::compile(
+            "t",
+            &spec("{email} / {email} {{x}} {first_name}"),
+            Domain::General,
+        )
+        .unwrap();
+        let d = render(&t);
+        let content = &d.msgs()[0].text;
         let parts: Vec<&str> = content.split(" / ").collect();
         assert_eq!(parts[0], parts[1].split(' ').next().unwrap());
         assert!(content.contains("{x}"));
@@ -206,15 +296,69 @@ mod tests {
 
     #[test]
     fn unknown_placeholder_lists_known_ones() {
-        let err = Template::compile("t", &spec("hi {nope}"))
+        let compile = |s: &str| Template::compile("t", &spec(s), Domain::General);
+        let err = compile("hi {nope}").unwrap_err().to_string();
+        assert!(
+            err.contains("{nope}") && err.contains("first_name") && err.contains("code_snippet"),
+            "{err}"
+        );
+        assert!(compile("hi {name").is_err());
+        assert!(compile("hi }").is_err());
+    }
+
+    #[test]
+    fn roles_are_checked() {
+        let turns = |roles: &[&str]| -> Vec<TurnSpec> {
+            roles
+                .iter()
+                .map(|r| TurnSpec {
+                    role: (*r).into(),
+                    content: "x".into(),
+                })
+                .collect()
+        };
+        assert!(Template::compile(
+            "t",
+            &turns(&["system", "user", "assistant"]),
+            Domain::General
+        )
+        .is_ok());
+        let err = Template::compile("t", &turns(&["user", "system"]), Domain::General)
             .unwrap_err()
             .to_string();
         assert!(
-            err.contains("{nope}") && err.contains("first_name"),
+            err.contains("t turn 1") && err.contains("first turn only"),
             "{err}"
         );
-        assert!(Template::compile("t", &spec("hi {name")).is_err());
-        assert!(Template::compile("t", &spec("hi }")).is_err());
+        assert!(Template::compile("t", &turns(&["tool"]), Domain::General).is_err());
+    }
+
+    #[test]
+    fn code_snippets_use_the_conversation_language() {
+        let t =
+            Template::compile("t", &spec("{code_snippet}\n--{language}"), Domain::Coding).unwrap();
+        let pools = Pools::builtin_english();
+        let mut fctx = FillCtx::new(&pools, 0);
+        let mut d = Dialogue::default();
+        for i in 0..30 {
+            t.fill(
+                &mut Rng::for_sample(2, i),
+                &mut fctx,
+                &mut SlotValues::default(),
+                &mut d,
+            );
+            let text = &d.msgs()[0].text;
+            let (code, lang) = text.rsplit_once("\n--").unwrap();
+            let idx = crate::text::vocab::LANGUAGES
+                .iter()
+                .position(|l| *l == lang)
+                .unwrap();
+            let heads: Vec<&str> = crate::text::vocab::CODE_SNIPPETS[idx]
+                .iter()
+                .map(|s| s.split("{fn}").next().unwrap())
+                .collect();
+            assert!(heads.iter().any(|h| code.starts_with(h)), "{lang}: {code}");
+        }
     }
 
     #[test]

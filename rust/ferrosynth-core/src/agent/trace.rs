@@ -1,122 +1,154 @@
-//! Agent execution traces. Each trace is a well-formed run: a thought, then zero to two
-//! `tool_call` → `observation` pairs (each call names one of the plan's tools and carries
-//! arguments valid for that tool's schema), then a `final_answer` step whose content equals the
-//! trace's `final_answer`. Step timestamps (Unix seconds, millisecond precision) strictly increase.
+//! The native agent-trace shape, rendered from a [`Dialogue`].
+//!
+//! Keys, in order: the reference's `trace_id`, `agent`, `task`, `steps`, `final_answer` and
+//! `success`, then ferrosynth's `model`, `duration_ms` and `usage` (`input_tokens`,
+//! `output_tokens`). Each step has the reference's `step`, `type` and `timestamp` (Unix
+//! seconds, strictly increasing) and its content, then `latency_ms` (time until the next step)
+//! and `tokens`:
+//!
+//! - `thought`: `content`, the reasoning before a call (or before a direct answer);
+//! - `tool_call`: `tool`, `arguments` (an object valid for the tool's schema), `tool_call_id`;
+//!   its latency is the tool's execution time;
+//! - `observation`: `content` (the result as JSON text), `tool_call_id` of the call it answers,
+//!   `tool`, `status` (`ok` or `error`) and, on failure, `error_type`;
+//! - `final_answer`: `content`, equal to the trace's `final_answer`.
 
+use super::dialogue::{tokens_of, Dialogue, Msg, Role};
 use super::tool::Tool;
 use crate::json::JsonWriter;
-use crate::rng::{push_uuid, Rng};
-use crate::schema::EmitCtx;
-use crate::text;
-
-/// Probability that a trace reports success (the reference's 80 %).
-pub const SUCCESS_RATE: f64 = 0.8;
-
-const PLAN_THOUGHTS: &[&str] = &[
-    "I should use {} to find what the task needs.",
-    "Next I will call {} with the details from the task.",
-    "{} can answer part of this, so I will call it first.",
-    "To make progress I need the output of {}.",
-];
-const DIRECT_THOUGHTS: &[&str] = &[
-    "I can answer this directly without calling a tool.",
-    "The task is clear enough to answer from what I already know.",
-];
+use crate::rng::push_uuid;
 
 /// Writes the members of one trace (inside an open object).
 pub fn emit_trace_members(
+    d: &Dialogue,
     tools: &[Tool],
-    rng: &mut Rng,
-    ctx: &mut EmitCtx<'_>,
-    args: &mut JsonWriter,
+    model: &str,
+    scratch: &mut String,
     w: &mut JsonWriter,
 ) {
-    let pools = ctx.pools;
-    ctx.scratch.clear();
-    push_uuid(&mut ctx.scratch, &rng.uuid_bytes());
+    let msgs = d.msgs();
+    scratch.clear();
+    push_uuid(scratch, &d.id);
     w.key("trace_id");
-    w.str(&ctx.scratch);
-
-    ctx.scratch.clear();
-    text::push_word(&mut ctx.scratch, rng, pools);
-    ctx.scratch.push_str("_agent");
+    w.str(scratch);
     w.key("agent");
-    w.str(&ctx.scratch);
-
-    ctx.scratch.clear();
-    text::push_sentence(&mut ctx.scratch, rng, pools, 6);
+    w.str(&d.agent);
     w.key("task");
-    w.str(&ctx.scratch);
+    w.str(&msgs[0].text);
 
-    // 15 % answer directly, 55 % use one tool, 30 % use two.
-    let calls = if tools.is_empty() {
-        0
-    } else {
-        match rng.below(20) {
-            0..=2 => 0,
-            3..=13 => 1,
-            _ => 2,
-        }
-    };
-    let mut final_answer = String::new();
-    text::push_paragraph(&mut final_answer, rng, pools, 1);
-
-    let mut clock_ms = ctx.anchor * 1000 + rng.range_i64(0, 30 * 86_400_000);
     let mut step = 0i64;
-    let mut begin_step = |w: &mut JsonWriter, rng: &mut Rng, kind: &str| {
-        clock_ms += rng.range_i64(100, 2000);
+    let mut begin = |w: &mut JsonWriter, kind: &str, at_ms: i64| {
         w.begin_object();
         w.key("step");
         w.int(step);
         w.key("type");
         w.str(kind);
         w.key("timestamp");
-        w.float(clock_ms as f64 / 1000.0);
+        w.float(at_ms as f64 / 1000.0);
         step += 1;
     };
-
+    let timing = |w: &mut JsonWriter, latency: i64, tokens: u32| {
+        w.key("latency_ms");
+        w.int(latency);
+        w.key("tokens");
+        w.int(i64::from(tokens));
+    };
     w.key("steps");
     w.begin_array();
-    for call in 0..calls {
-        let tool = rng.pick(tools);
-        if call == 0 {
-            begin_step(w, rng, "thought");
-            ctx.scratch.clear();
-            ctx.scratch
-                .push_str(&rng.pick_str(PLAN_THOUGHTS).replace("{}", &tool.name));
-            w.key("content");
-            w.str(&ctx.scratch);
-            w.end_object();
+    let last = msgs.len() - 1;
+    for (i, m) in msgs.iter().enumerate().skip(1) {
+        match m.role {
+            Role::Assistant if !m.calls.is_empty() => {
+                begin(w, "thought", m.start_ms);
+                w.key("content");
+                w.str(m.shown());
+                timing(w, m.latency_ms, tokens_of(m.shown()));
+                w.end_object();
+                for (k, call) in d.calls()[m.calls.clone()].iter().enumerate() {
+                    let result = &msgs[i + 1 + k];
+                    begin(w, "tool_call", result.start_ms);
+                    w.key("tool");
+                    w.str(&tools[call.tool].name);
+                    w.key("arguments");
+                    w.raw(call.args.as_bytes());
+                    timing(w, result.latency_ms, tokens_of(&call.args) + 8);
+                    w.key("tool_call_id");
+                    push_call_id(w, scratch, &call.id);
+                    w.end_object();
+                }
+            }
+            Role::Tool => {
+                let call = d.call(m.answers);
+                let at = m.start_ms + m.latency_ms;
+                begin(w, "observation", at);
+                w.key("content");
+                w.str(&m.text);
+                timing(
+                    w,
+                    msgs.get(i + 1).map_or(0, |n: &Msg| n.start_ms - at),
+                    m.tokens,
+                );
+                w.key("tool_call_id");
+                push_call_id(w, scratch, &call.id);
+                w.key("tool");
+                w.str(&tools[call.tool].name);
+                w.key("status");
+                w.str(if m.error.is_some() { "error" } else { "ok" });
+                if let Some(e) = m.error {
+                    w.key("error_type");
+                    w.str(e.code());
+                }
+                w.end_object();
+            }
+            Role::Assistant => {
+                let mut at = m.start_ms;
+                let mut latency = m.latency_ms;
+                if !m.thought.is_empty() {
+                    // One model response holds the thought and the answer: split its time.
+                    let share = tokens_of(&m.thought);
+                    let think = (m.latency_ms * i64::from(share) / i64::from(m.tokens.max(1)))
+                        .clamp(1, (m.latency_ms - 1).max(1));
+                    begin(w, "thought", at);
+                    w.key("content");
+                    w.str(&m.thought);
+                    timing(w, think, share);
+                    w.end_object();
+                    at += think;
+                    latency -= think;
+                }
+                begin(w, if i == last { "final_answer" } else { "thought" }, at);
+                w.key("content");
+                w.str(&m.text);
+                timing(w, latency.max(1), tokens_of(&m.text));
+                w.end_object();
+            }
+            Role::User => {}
         }
-        begin_step(w, rng, "tool_call");
-        w.key("tool");
-        w.str(&tool.name);
-        tool.render_arguments(rng, ctx, args);
-        w.key("arguments");
-        w.raw(&args.buf);
-        w.end_object();
-
-        begin_step(w, rng, "observation");
-        ctx.scratch.clear();
-        text::push_paragraph(&mut ctx.scratch, rng, pools, 2);
-        w.key("content");
-        w.str(&ctx.scratch);
-        w.end_object();
     }
-    if calls == 0 {
-        begin_step(w, rng, "thought");
-        w.key("content");
-        w.str(rng.pick_str(DIRECT_THOUGHTS));
-        w.end_object();
-    }
-    begin_step(w, rng, "final_answer");
-    w.key("content");
-    w.str(&final_answer);
-    w.end_object();
     w.end_array();
 
     w.key("final_answer");
-    w.str(&final_answer);
+    w.str(&msgs[last].text);
     w.key("success");
-    w.bool(rng.chance(SUCCESS_RATE));
+    w.bool(d.success);
+    w.key("model");
+    w.str(model);
+    w.key("duration_ms");
+    w.int(msgs[last].start_ms + msgs[last].latency_ms - msgs[0].start_ms);
+    let (input, output) = d.usage();
+    w.key("usage");
+    w.begin_object();
+    w.key("input_tokens");
+    w.int(input as i64);
+    w.key("output_tokens");
+    w.int(output as i64);
+    w.end_object();
+}
+
+/// Writes `call_` and the call id's body as a JSON string.
+pub fn push_call_id(w: &mut JsonWriter, scratch: &mut String, id: &str) {
+    scratch.clear();
+    scratch.push_str("call_");
+    scratch.push_str(id);
+    w.str(scratch);
 }

@@ -179,3 +179,98 @@ pub const DATABASES: &[&str] = &[
 pub const ENCODINGS: &[&str] = &["utf-8", "ascii", "latin-1"];
 
 pub const CURRENCIES: &[&str] = &["USD", "EUR", "GBP", "JPY", "CAD", "AUD", "CHF"];
+
+pub const PACKAGES: &[&str] = &[
+    "requests",
+    "numpy",
+    "pandas",
+    "fastapi",
+    "pydantic",
+    "serde",
+    "tokio",
+    "express",
+    "react",
+    "lodash",
+    "axios",
+    "spring-boot",
+    "jackson",
+    "gin",
+    "rails",
+    "sqlalchemy",
+    "pytest",
+    "webpack",
+    "protobuf",
+    "grpc",
+];
+
+pub const ERROR_MESSAGES: &[&str] = &[
+    "ConnectionResetError: [Errno 104] Connection reset by peer",
+    "TypeError: Cannot read properties of undefined (reading 'map')",
+    "thread 'main' panicked at 'called `Option::unwrap()` on a `None` value'",
+    "java.lang.NullPointerException: Cannot invoke \"String.length()\" because \"s\" is null",
+    "KeyError: 'user_id'",
+    "error[E0502]: cannot borrow `items` as mutable because it is also borrowed as immutable",
+    "panic: runtime error: index out of range [3] with length 3",
+    "ModuleNotFoundError: No module named 'yaml'",
+    "SyntaxError: Unexpected token '}' in JSON at position 42",
+    "OperationalError: database is locked",
+    "TimeoutError: request timed out after 30000 ms",
+    "PermissionError: [Errno 13] Permission denied",
+];
+
+/// Code snippets per entry of [`LANGUAGES`] (same order); `{fn}` is replaced by a function name.
+pub const CODE_SNIPPETS: &[&[&str]] = &[
+    &[
+        "def {fn}(rows):\n    return [row for row in rows if row.get(\"active\")]",
+        "async def {fn}(client, url):\n    response = await client.get(url, timeout=10)\n    response.raise_for_status()\n    return response.json()",
+    ],
+    &[
+        "export function {fn}(rows: Row[]): Row[] {\n  return rows.filter((row) => row.active);\n}",
+        "export async function {fn}(url: string): Promise<unknown> {\n  const res = await fetch(url);\n  if (!res.ok) throw new Error(`HTTP ${res.status}`);\n  return res.json();\n}",
+    ],
+    &[
+        "fn {fn}(rows: &[Row]) -> Vec<&Row> {\n    rows.iter().filter(|row| row.active).collect()\n}",
+        "pub fn {fn}(path: &Path) -> io::Result<String> {\n    let text = fs::read_to_string(path)?;\n    Ok(text.trim().to_owned())\n}",
+    ],
+    &[
+        "func {fn}(rows []Row) []Row {\n\tout := rows[:0]\n\tfor _, r := range rows {\n\t\tif r.Active {\n\t\t\tout = append(out, r)\n\t\t}\n\t}\n\treturn out\n}",
+        "func {fn}(ctx context.Context, url string) (*http.Response, error) {\n\treq, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\treturn http.DefaultClient.Do(req)\n}",
+    ],
+    &[
+        "static List<Row> {fn}(List<Row> rows) {\n    return rows.stream().filter(Row::isActive).toList();\n}",
+        "static String {fn}(Path path) throws IOException {\n    return Files.readString(path).strip();\n}",
+    ],
+    &[
+        "static List<Row> {fn}(IEnumerable<Row> rows) =>\n    rows.Where(row => row.Active).ToList();",
+        "static async Task<string> {fn}(HttpClient client, string url) =>\n    await client.GetStringAsync(url);",
+    ],
+    &[
+        "fun {fn}(rows: List<Row>): List<Row> = rows.filter { it.active }",
+        "suspend fun {fn}(client: HttpClient, url: String): String =\n    client.get(url).bodyAsText()",
+    ],
+    &[
+        "func {fn}(_ rows: [Row]) -> [Row] {\n    rows.filter { $0.active }\n}",
+        "func {fn}(from url: URL) async throws -> Data {\n    let (data, _) = try await URLSession.shared.data(from: url)\n    return data\n}",
+    ],
+    &[
+        "def {fn}(rows)\n  rows.select(&:active)\nend",
+        "def {fn}(path)\n  File.read(path).strip\nend",
+    ],
+    &[
+        "std::vector<Row> {fn}(const std::vector<Row>& rows) {\n    std::vector<Row> out;\n    std::copy_if(rows.begin(), rows.end(), std::back_inserter(out),\n                 [](const Row& r) { return r.active; });\n    return out;\n}",
+        "std::string {fn}(const std::filesystem::path& path) {\n    std::ifstream in(path);\n    return {std::istreambuf_iterator<char>(in), {}};\n}",
+    ],
+];
+
+pub const JOURNALS: &[&str] = &[
+    "Nature",
+    "Science",
+    "The Lancet",
+    "PLOS ONE",
+    "Nature Climate Change",
+    "Journal of Applied Psychology",
+    "Environmental Research Letters",
+    "NeurIPS Proceedings",
+    "BMJ Open",
+    "Research Policy",
+];

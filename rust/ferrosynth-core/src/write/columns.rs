@@ -7,6 +7,7 @@
 
 use serde_json::Value;
 
+use crate::agent::Format;
 use crate::json::JsonWriter;
 use crate::plan::{Kind, Plan};
 use crate::schema::Node;
@@ -103,9 +104,13 @@ impl Col {
     }
 }
 
-/// The column type of one sample (the `SyntheticDataset.samples` shape, `index` first).
+/// The column type of one sample (the `SyntheticDataset.samples` shape, `index` first), or of
+/// one record of the plan's export format.
 pub fn sample_columns(plan: &Plan) -> Col {
     use Col::{Bool, Float, Int, Json, Str};
+    if let Some(x) = &plan.export {
+        return export_columns(x.format);
+    }
     match &plan.kind {
         Kind::Text { .. } => Col::fields(&[("index", Int), ("text", Str)]),
         Kind::FreeForm => Col::fields(&[
@@ -126,8 +131,13 @@ pub fn sample_columns(plan: &Plan) -> Col {
             }
             other => Col::Struct(vec![("index".into(), Int), ("value".into(), other)]),
         },
-        Kind::Conversation(_) => {
-            let turn = Col::fields(&[("role", Str), ("content", Str), ("tool_calls", Json)]);
+        Kind::Conversation(_) | Kind::ToolUse(_) => {
+            let turn = Col::fields(&[
+                ("role", Str),
+                ("content", Str),
+                ("tool_calls", Json),
+                ("tool_call_id", Str),
+            ]);
             Col::fields(&[("index", Int), ("turns", Col::list(turn))])
         }
         Kind::ToolCall(_) => Col::fields(&[
@@ -147,6 +157,11 @@ pub fn sample_columns(plan: &Plan) -> Col {
                 ("content", Str),
                 ("tool", Str),
                 ("arguments", Json),
+                ("latency_ms", Int),
+                ("tokens", Int),
+                ("tool_call_id", Str),
+                ("status", Str),
+                ("error_type", Str),
             ]);
             Col::fields(&[
                 ("index", Int),
@@ -156,6 +171,46 @@ pub fn sample_columns(plan: &Plan) -> Col {
                 ("steps", Col::list(step)),
                 ("final_answer", Str),
                 ("success", Bool),
+                ("model", Str),
+                ("duration_ms", Int),
+                (
+                    "usage",
+                    Col::fields(&[("input_tokens", Int), ("output_tokens", Int)]),
+                ),
+            ])
+        }
+    }
+}
+
+/// The column type of one record of a standard format: messages are typed where every message
+/// has the same fields, and what varies by message (blocks, tool calls, spans) is `json`.
+fn export_columns(format: Format) -> Col {
+    use Col::{Json, Str};
+    match format {
+        Format::Ferrosynth | Format::Otel => Col::fields(&[("resourceSpans", Json)]),
+        Format::OpenAi => {
+            let message = Col::fields(&[
+                ("role", Str),
+                ("tool_call_id", Str),
+                ("content", Str),
+                ("tool_calls", Json),
+            ]);
+            Col::fields(&[("messages", Col::list(message)), ("tools", Json)])
+        }
+        Format::ShareGpt => {
+            let turn = Col::fields(&[("from", Str), ("value", Str)]);
+            Col::fields(&[
+                ("conversations", Col::list(turn)),
+                ("system", Str),
+                ("tools", Str),
+            ])
+        }
+        Format::Anthropic => {
+            let message = Col::fields(&[("role", Str), ("content", Json)]);
+            Col::fields(&[
+                ("system", Str),
+                ("messages", Col::list(message)),
+                ("tools", Json),
             ])
         }
     }

@@ -1,0 +1,71 @@
+//! OpenAI chat fine-tuning: `{"messages": [...], "tools": [...]}`.
+//!
+//! Messages keep the dialogue's order: `system`, then `user`, `assistant` (with `tool_calls`,
+//! whose `arguments` are JSON strings, and `content: null` when it says nothing) and `tool`
+//! (with the `tool_call_id` it answers). `tools` is present when the run had tools.
+
+use crate::agent::dialogue::{Dialogue, Role};
+use crate::agent::tool::Tool;
+use crate::agent::trace::push_call_id;
+use crate::json::JsonWriter;
+
+pub fn emit(
+    d: &Dialogue,
+    tools: &[Tool],
+    tools_json: Option<&str>,
+    scratch: &mut String,
+    w: &mut JsonWriter,
+) {
+    w.begin_object();
+    w.key("messages");
+    w.begin_array();
+    if !d.system.is_empty() {
+        w.begin_object();
+        w.key("role");
+        w.str("system");
+        w.key("content");
+        w.str(&d.system);
+        w.end_object();
+    }
+    for m in d.msgs() {
+        w.begin_object();
+        w.key("role");
+        w.str(m.role.name());
+        if m.role == Role::Tool {
+            w.key("tool_call_id");
+            push_call_id(w, scratch, &d.call(m.answers).id);
+        }
+        w.key("content");
+        match m.shown() {
+            "" if !m.calls.is_empty() => w.null(),
+            text => w.str(text),
+        }
+        if !m.calls.is_empty() {
+            w.key("tool_calls");
+            w.begin_array();
+            for call in &d.calls()[m.calls.clone()] {
+                w.begin_object();
+                w.key("id");
+                push_call_id(w, scratch, &call.id);
+                w.key("type");
+                w.str("function");
+                w.key("function");
+                w.begin_object();
+                w.key("name");
+                w.str(&tools[call.tool].name);
+                w.key("arguments");
+                w.str(&call.args);
+                w.end_object();
+                w.end_object();
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
+    w.end_array();
+    if let Some(json) = tools_json {
+        w.key("tools");
+        w.raw(json.as_bytes());
+    }
+    w.end_object();
+}
