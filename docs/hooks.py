@@ -15,13 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-PENDING = {
-    "agent-data.md",  # agent data (its own branch)
-    "benchmarks.md",  # measured figures (issue 3)
-    "json-schema.md",  # the JSON Schema engine (its own branch)
-    "json-schema-support.md",  # its support matrix
-    "locales.md",  # locales (agent data branch)
-}
+PENDING: set[str] = set()  # every page of the nav has landed
 
 
 def _prune(nav: list[Any], docs: Path) -> list[Any]:
