@@ -242,24 +242,6 @@ def load_hooks() -> types.ModuleType:
     return module
 
 
-def test_the_nav_hook_drops_only_pending_pages_that_are_missing(tmp_path: Path) -> None:
-    hooks = load_hooks()
-    (tmp_path / "index.md").write_text("# x")
-    (tmp_path / "locales.md").write_text("# landed")
-    nav = [
-        {"Home": "index.md"},
-        {"Guides": [{"Locales": "locales.md"}, {"Agent data": "agent-data.md"}]},
-        {"Schema": [{"Support": "json-schema-support.md"}]},
-        {"Typo": "tutorail.md"},
-    ]
-    config = hooks.on_config({"nav": nav, "docs_dir": str(tmp_path)})
-    assert config["nav"] == [
-        {"Home": "index.md"},
-        {"Guides": [{"Locales": "locales.md"}]},  # landed: kept; pending and missing: dropped
-        {"Typo": "tutorail.md"},  # not pending: kept, so that --strict reports it
-    ]
-
-
 def test_the_content_hook_renders_rest_roles_as_code() -> None:
     hooks = load_hooks()
     html = (
