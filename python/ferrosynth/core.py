@@ -382,13 +382,8 @@ class DataGenerator:
         With ``seed=None`` a seed is drawn once for the whole stream. ``export`` as in
         :meth:`write`.
         """
-        if batch_size <= 0:
-            raise ConfigError(f"batch_size must be > 0, got {batch_size}", "batch_size")
-        plan, seed = self.plan(config, export), self.resolve_seed(config) & _U64
-        _check_capacity(plan, start, config.count)
-        end = start + config.count
-        for lo in range(start, end, batch_size):
-            yield plan.jsonl(seed, lo, min(batch_size, end - lo), threads=threads)
+        for plan, seed, lo, n in self._batches(config, batch_size, start, export):
+            yield plan.jsonl(seed, lo, n, threads=threads)
 
     def iter_samples(
         self,
@@ -404,14 +399,22 @@ class DataGenerator:
         With a standard ``export`` format (see :mod:`ferrosynth.export`) each item is that
         format's record instead.
         """
+        for plan, seed, lo, n in self._batches(config, batch_size, start, export):
+            yield _loads(plan.json_array(seed, lo, n, threads=threads))
+
+    def _batches(
+        self, config: GeneratorConfig, batch_size: int, start: int, export: ExportFormat
+    ) -> Iterator[tuple[_native.Plan, int, int, int]]:
+        """``(plan, seed, first index, rows)`` per batch; the seed is drawn once per stream."""
         if batch_size <= 0:
             raise ConfigError(f"batch_size must be > 0, got {batch_size}", "batch_size")
+        if start < 0:
+            raise ConfigError(f"start must be >= 0, got {start}", "start")
         plan, seed = self.plan(config, export), self.resolve_seed(config) & _U64
         _check_capacity(plan, start, config.count)
         end = start + config.count
         for lo in range(start, end, batch_size):
-            raw = plan.json_array(seed, lo, min(batch_size, end - lo), threads=threads)
-            yield _loads(raw)
+            yield plan, seed, lo, min(batch_size, end - lo)
 
 
 class SchemaBasedGenerator:
