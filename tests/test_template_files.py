@@ -176,3 +176,14 @@ def test_every_placeholder_renders(gen: DataGenerator) -> None:
         values = sample["turns"][0]["content"].split(" | ")
         assert len(values) >= len(PLACEHOLDERS)  # a code snippet may hold " | " itself
         assert all(v.strip() for v in values)
+
+
+def test_an_unknown_domain_for_a_template_is_a_config_error(gen: DataGenerator) -> None:
+    from ferrosynth import ConfigError
+
+    config = GeneratorConfig(
+        data_type=DataType.conversation, count=1, constraints={"template": CODE, "domain": "law"}
+    )
+    with pytest.raises(ConfigError, match="expected one of general, customer_support") as info:
+        gen.generate(config)
+    assert info.value.field == "constraints.domain"

@@ -141,5 +141,5 @@ def check_template(name: str, turns: str, domain: str | None = None) -> None:
 
     ``turns`` is a JSON list of ``{"role", "content"}``; ``domain`` the domain of its prose
     placeholders. Raises ``TemplateError`` naming ``name`` and the turn at fault (an unknown
-    placeholder's message lists the known ones).
+    placeholder's message lists the known ones), or ``ConfigError`` for an unknown domain.
     """

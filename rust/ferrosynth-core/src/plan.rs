@@ -4,8 +4,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::agent::{
-    tool, trace, turns, Agent, AgentConfig, Exporter, Format, RunCtx, RunKind, RunScratch,
-    SlotValues, Template, Tool, ToolSpec, TurnSpec,
+    domain_constraint, tool, trace, turns, Agent, AgentConfig, Exporter, Format, RunCtx, RunKind,
+    RunScratch, SlotValues, Template, Tool, ToolSpec, TurnSpec,
 };
 use crate::error::{Error, Result};
 use crate::json::JsonWriter;
@@ -124,21 +124,7 @@ impl Plan {
                         format!("min_sentences ({min_sentences}) is greater than max_sentences ({max_sentences})"),
                     ));
                 }
-                let domain = match spec.constraints.get("domain") {
-                    None | Some(Value::Null) => None,
-                    Some(Value::String(d)) if d == "lorem" => None,
-                    Some(Value::String(d)) if Domain::parse(d).is_some() => Domain::parse(d),
-                    Some(other) => {
-                        let names: Vec<&str> = Domain::NAMES.iter().map(|(n, _)| *n).collect();
-                        return Err(Error::config(
-                            "constraints.domain",
-                            format!(
-                                "unknown domain {other}; expected one of lorem, {}",
-                                names.join(", ")
-                            ),
-                        ));
-                    }
-                };
+                let domain = domain_constraint(spec.constraints.get("domain"), true)?;
                 Kind::Text {
                     min_sentences,
                     max_sentences,
@@ -157,11 +143,9 @@ impl Plan {
                 let t = spec.template.as_ref().ok_or_else(|| {
                     Error::config("template", "a conversation plan needs a template")
                 })?;
-                let domain = match t.domain.as_deref() {
-                    None => Domain::General,
-                    Some(d) => Domain::parse(d)
-                        .ok_or_else(|| Error::template(&t.name, format!("unknown domain {d:?}")))?,
-                };
+                // The template's domain: the `domain` constraint, else the built-in template's.
+                let domain = t.domain.clone().map(Value::String);
+                let domain = domain_constraint(domain.as_ref(), false)?.unwrap_or(Domain::General);
                 Kind::Conversation(Template::compile(&t.name, &t.turns, domain)?)
             }
             "tool_call" => {
@@ -199,7 +183,9 @@ impl Plan {
                         ),
                     ));
                 }
-                Some(Exporter::new(f, &[], "", "ferrosynth"))
+                // The model and provider that OTel spans name (the `model`/`provider` constraints).
+                let cfg = AgentConfig::from_constraints(&spec.constraints, RunKind::Conversation)?;
+                Some(Exporter::new(f, &[], &cfg.model, &cfg.provider))
             }
             (_, _) => {
                 return Err(Error::config(

@@ -40,13 +40,8 @@ impl AgentConfig {
     /// ignores keys it does not know, and so does ferrosynth).
     pub fn from_constraints(c: &Map<String, Value>, kind: RunKind) -> Result<Self> {
         let trace = kind == RunKind::Trace;
-        let domain = match c.get("domain") {
-            None | Some(Value::Null) => Domain::General,
-            Some(Value::String(name)) => Domain::parse(name).ok_or_else(|| bad_domain(name))?,
-            Some(other) => return Err(bad_domain(&other.to_string())),
-        };
         let cfg = AgentConfig {
-            domain,
+            domain: domain_constraint(c.get("domain"), false)?.unwrap_or(Domain::General),
             tool_use_rate: rate(c, "tool_use_rate", if trace { 0.85 } else { 0.8 })?,
             failure_rate: rate(c, "failure_rate", if trace { 0.1 } else { 0.0 })?,
             max_retries: count(c, "max_retries", 2, 0, 10)? as u32,
@@ -77,12 +72,25 @@ impl AgentConfig {
     }
 }
 
-fn bad_domain(got: &str) -> Error {
-    let names: Vec<&str> = Domain::NAMES.iter().map(|(n, _)| *n).collect();
-    Error::config(
-        "constraints.domain",
-        format!("unknown domain {got}; expected one of {}", names.join(", ")),
-    )
+/// The `domain` constraint: `None` when absent, or when it is `lorem` and `lorem` is allowed
+/// (the `text` type's default). The error lists the valid names.
+pub fn domain_constraint(value: Option<&Value>, allow_lorem: bool) -> Result<Option<Domain>> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(name)) if allow_lorem && name == "lorem" => Ok(None),
+        Some(Value::String(name)) if Domain::parse(name).is_some() => Ok(Domain::parse(name)),
+        Some(other) => {
+            let lorem = if allow_lorem { "lorem, " } else { "" };
+            let names: Vec<&str> = Domain::NAMES.iter().map(|(n, _)| *n).collect();
+            Err(Error::config(
+                "constraints.domain",
+                format!(
+                    "unknown domain {other}; expected one of {lorem}{}",
+                    names.join(", ")
+                ),
+            ))
+        }
+    }
 }
 
 fn rate(c: &Map<String, Value>, key: &str, default: f64) -> Result<f64> {

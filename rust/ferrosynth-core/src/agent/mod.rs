@@ -14,7 +14,7 @@ pub mod tool;
 pub mod trace;
 pub mod turns;
 
-pub use config::{AgentConfig, RunKind};
+pub use config::{domain_constraint, AgentConfig, RunKind};
 pub use dialogue::Dialogue;
 pub use episode::{Agent, RunCtx, RunScratch};
 pub use export::{Exporter, Format};

@@ -169,11 +169,9 @@ impl Template {
                 format!("turns must be a list of {{role, content}}: {e}"),
             )
         })?;
-        let domain = match domain {
-            None => Domain::General,
-            Some(d) => Domain::parse(d)
-                .ok_or_else(|| Error::template(name, format!("unknown domain {d:?}")))?,
-        };
+        let domain = domain.map(|d| serde_json::Value::String(d.to_owned()));
+        let domain = super::config::domain_constraint(domain.as_ref(), false)?;
+        let domain = domain.unwrap_or(Domain::General);
         Self::compile(name, &specs, domain)
     }
 
