@@ -3,7 +3,7 @@
 //! tools carry OpenAI-style `tool_calls` (`arguments` as a JSON string); `tool` turns add
 //! `tool_call_id`, naming the call they answer.
 
-use super::dialogue::{Dialogue, Role};
+use super::dialogue::{Call, Dialogue, Role};
 use super::tool::Tool;
 use super::trace::push_call_id;
 use crate::json::JsonWriter;
@@ -23,23 +23,7 @@ pub fn emit_turns(d: &Dialogue, tools: &[Tool], scratch: &mut String, w: &mut Js
         if m.calls.is_empty() {
             w.null();
         } else {
-            w.begin_array();
-            for call in &d.calls()[m.calls.clone()] {
-                w.begin_object();
-                w.key("id");
-                push_call_id(w, scratch, &call.id);
-                w.key("type");
-                w.str("function");
-                w.key("function");
-                w.begin_object();
-                w.key("name");
-                w.str(&tools[call.tool].name);
-                w.key("arguments");
-                w.str(&call.args);
-                w.end_object();
-                w.end_object();
-            }
-            w.end_array();
+            write_tool_calls(&d.calls()[m.calls.clone()], tools, scratch, w);
         }
         if m.role == Role::Tool {
             w.key("tool_call_id");
@@ -56,4 +40,26 @@ fn turn(w: &mut JsonWriter, role: &str, content: &str) {
     w.str(role);
     w.key("content");
     w.str(content);
+}
+
+/// Writes OpenAI-style `tool_calls`: `[{id, type: "function", function: {name, arguments}}]`,
+/// `arguments` as a JSON string (shared by the native shape and the OpenAI export).
+pub fn write_tool_calls(calls: &[Call], tools: &[Tool], scratch: &mut String, w: &mut JsonWriter) {
+    w.begin_array();
+    for call in calls {
+        w.begin_object();
+        w.key("id");
+        push_call_id(w, scratch, &call.id);
+        w.key("type");
+        w.str("function");
+        w.key("function");
+        w.begin_object();
+        w.key("name");
+        w.str(&tools[call.tool].name);
+        w.key("arguments");
+        w.str(&call.args);
+        w.end_object();
+        w.end_object();
+    }
+    w.end_array();
 }

@@ -7,6 +7,7 @@
 use crate::agent::dialogue::{Dialogue, Role};
 use crate::agent::tool::Tool;
 use crate::agent::trace::push_call_id;
+use crate::agent::turns::write_tool_calls;
 use crate::json::JsonWriter;
 
 pub fn emit(
@@ -42,23 +43,7 @@ pub fn emit(
         }
         if !m.calls.is_empty() {
             w.key("tool_calls");
-            w.begin_array();
-            for call in &d.calls()[m.calls.clone()] {
-                w.begin_object();
-                w.key("id");
-                push_call_id(w, scratch, &call.id);
-                w.key("type");
-                w.str("function");
-                w.key("function");
-                w.begin_object();
-                w.key("name");
-                w.str(&tools[call.tool].name);
-                w.key("arguments");
-                w.str(&call.args);
-                w.end_object();
-                w.end_object();
-            }
-            w.end_array();
+            write_tool_calls(&d.calls()[m.calls.clone()], tools, scratch, w);
         }
         w.end_object();
     }
