@@ -1,8 +1,8 @@
 """mkdocs hook: reST roles in rendered docstrings.
 
 The docstrings are written for ``help()`` and doctest, in reST (``:class:`~ferrosynth.X```,
-   ``Example::``); mkdocstrings renders them as Markdown, so the role prefixes and the ``::``
-   would show. Strip them from the rendered HTML.
+``Example::``); mkdocstrings renders them as Markdown, so the role prefixes and the ``::`` would
+show. Strip them from the rendered HTML.
 """
 
 from __future__ import annotations

@@ -135,7 +135,7 @@ def test_progress_bar_on_a_terminal_for_large_files(tmp_path: Path, count: int, 
     assert target.read_bytes().count(b"\n") == count
 
 
-def test_output_must_be_jsonl(tmp_path: Path) -> None:
+def test_unknown_output_extension_is_an_error(tmp_path: Path) -> None:
     result = ferrosynth_cli("generate", "-o", "out.txt", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.decode().startswith("error: ")
