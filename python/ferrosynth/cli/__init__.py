@@ -287,5 +287,6 @@ def _describe(error: Exception) -> str:
     return message
 
 
-if __name__ == "__main__":
-    main()
+# Command groups beyond `generate` and `templates` live one per module in this package, each with a
+# `register(app)` that adds its commands; their heavy imports happen inside the commands, so that
+# `ferrosynth --help` and `import ferrosynth.cli` stay light. Register new groups below.
