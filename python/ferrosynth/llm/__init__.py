@@ -25,19 +25,34 @@ from ferrosynth.llm.errors import (
     StructuredOutputError,
 )
 from ferrosynth.llm.limiter import AdaptiveLimiter, Slot
+from ferrosynth.llm.providers import (
+    PROVIDERS,
+    AnthropicProvider,
+    GeminiProvider,
+    HTTPProvider,
+    OllamaProvider,
+    OpenAIProvider,
+    make_provider,
+)
 from ferrosynth.llm.retry import RetryPolicy, is_retryable, retry_after_from_headers
 from ferrosynth.llm.tokens import estimate_request_tokens, estimate_tokens
 from ferrosynth.llm.types import ChatBody, LLMResponse, ProviderKind, response_from_openai
 
 __all__ = [
+    "PROVIDERS",
     "AdaptiveLimiter",
+    "AnthropicProvider",
     "AuthenticationError",
     "BudgetExceededError",
     "ChatBody",
+    "GeminiProvider",
+    "HTTPProvider",
     "InvalidResponseError",
     "LLMError",
     "LLMProvider",
     "LLMResponse",
+    "OllamaProvider",
+    "OpenAIProvider",
     "ProviderConnectionError",
     "ProviderError",
     "ProviderKind",
@@ -49,6 +64,7 @@ __all__ = [
     "estimate_request_tokens",
     "estimate_tokens",
     "is_retryable",
+    "make_provider",
     "response_from_openai",
     "retry_after_from_headers",
 ]
