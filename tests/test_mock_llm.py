@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from ferrosynth.llm import estimate_request_tokens
 from ferrosynth.mock import MockLLMServer
-from ferrosynth.mock._tokens import estimate_request_tokens
 
 CHAT = "/v1/chat/completions"
 WEATHER = {

@@ -7,6 +7,7 @@ import http.client
 import json
 import socket
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -98,22 +99,31 @@ def test_error_rate_draws_a_seeded_share_of_faults() -> None:
 
 
 def test_latency_does_not_block_other_connections() -> None:
-    with MockLLMServer(latency_ms=300.0) as srv:
-        results: list[int] = []
+    # a minute of latency: the six requests can only all be in flight together if the delay is a
+    # timer and not a blocked loop; stopping the server then drops them
+    srv = MockLLMServer(latency_ms=60_000.0).start()
+    errors: list[BaseException] = []
 
-        def one(i: int) -> None:
-            c = Client(srv.base_url)
-            results.append(c.request("POST", CHAT, chat(f"slow {i}"))[0])
-            c.close()
+    def one(i: int) -> None:
+        with Client(srv.base_url, timeout=120) as c:
+            try:
+                c.request("POST", CHAT, chat(f"slow {i}"))
+            except (http.client.HTTPException, OSError) as error:
+                errors.append(error)
 
-        threads = [threading.Thread(target=one, args=(i,)) for i in range(6)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert results == [200] * 6
-        # all six were held at once: the delay is a timer, not a blocked loop
-        assert srv.max_in_flight == 6
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + 60
+    while srv.app.in_flight < 6 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    in_flight = srv.app.in_flight
+    srv.stop()
+    for t in threads:
+        t.join()
+    assert in_flight == 6
+    assert srv.max_in_flight == 6
+    assert len(errors) == 6  # nobody was answered: the latency had not passed
 
 
 def test_hard_rate_limit_answers_429_with_retry_after() -> None:

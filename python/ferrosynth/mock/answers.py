@@ -18,7 +18,7 @@ import orjson
 from ferrosynth import _native
 from ferrosynth.core import DataGenerator
 from ferrosynth.errors import FerrosynthError, SchemaWarning
-from ferrosynth.mock._tokens import estimate_request_tokens, estimate_tokens
+from ferrosynth.llm.tokens import estimate_request_tokens, estimate_tokens
 from ferrosynth.mock.ask import Ask, BadRequest, Reply, ToolCall
 from ferrosynth.models import DataType, GeneratorConfig
 
