@@ -13,6 +13,7 @@ Example::
 from __future__ import annotations
 
 from ferrosynth.llm.base import LLMProvider
+from ferrosynth.llm.budget import Budget
 from ferrosynth.llm.errors import (
     AuthenticationError,
     BudgetExceededError,
@@ -25,6 +26,7 @@ from ferrosynth.llm.errors import (
     StructuredOutputError,
 )
 from ferrosynth.llm.limiter import AdaptiveLimiter, Slot
+from ferrosynth.llm.pricing import CostEstimate, CostEstimator, ModelPrice, PricingData, cost_of
 from ferrosynth.llm.providers import (
     PROVIDERS,
     AnthropicProvider,
@@ -43,16 +45,21 @@ __all__ = [
     "AdaptiveLimiter",
     "AnthropicProvider",
     "AuthenticationError",
+    "Budget",
     "BudgetExceededError",
     "ChatBody",
+    "CostEstimate",
+    "CostEstimator",
     "GeminiProvider",
     "HTTPProvider",
     "InvalidResponseError",
     "LLMError",
     "LLMProvider",
     "LLMResponse",
+    "ModelPrice",
     "OllamaProvider",
     "OpenAIProvider",
+    "PricingData",
     "ProviderConnectionError",
     "ProviderError",
     "ProviderKind",
@@ -61,6 +68,7 @@ __all__ = [
     "RetryPolicy",
     "Slot",
     "StructuredOutputError",
+    "cost_of",
     "estimate_request_tokens",
     "estimate_tokens",
     "is_retryable",
