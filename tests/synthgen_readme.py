@@ -1,4 +1,4 @@
-"""Run the code blocks of synthgen-client's README (tests/fixtures/synthgen-client-readme.md).
+"""Run the code blocks of synthgen-client's README (tests/fixtures/synthgen-client-readme.txt).
 
 A reader's session: the blocks run in order in one namespace, as pasted into a REPL. What is
 changed in them, and nothing else:
@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-README = Path(__file__).resolve().parent / "fixtures" / "synthgen-client-readme.md"
+README = Path(__file__).resolve().parent / "fixtures" / "synthgen-client-readme.txt"
 SERVER_ADDRESSES = ("https://api.synthgen.example.com", "http://localhost:8002")
 PROVIDER_ADDRESS = "http://host.docker.internal:11434/v1/chat/completions"
 Mode = Literal["sync", "async"]

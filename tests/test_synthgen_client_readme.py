@@ -55,9 +55,9 @@ def helpers(backend: Backend) -> tuple[SynthgenClient, object, object]:
             assert time.monotonic() < deadline, f"batch {batch_id} did not finish"
             time.sleep(0.02)
 
-    def message_id() -> str:
-        batches = admin.get_batches().batches
-        return admin.get_batch_tasks(batches[0].batch_id)[0].message_id
+    def message_id() -> str:  # a task of its own batch: the block deletes it
+        prepare_batch("task-message-batch")
+        return admin.get_batch_tasks("task-message-batch")[0].message_id
 
     return admin, prepare_batch, message_id
 

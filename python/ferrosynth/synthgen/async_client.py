@@ -12,6 +12,7 @@ as coroutines (``iter_batch_tasks`` is an async iterator). Example (against a ru
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
 import logging
 import os
@@ -77,7 +78,7 @@ class AsyncSynthgenClient:
         base = retry or RetryPolicy()
         self.base_url = cfg.base_url
         self.timeout = cfg.timeout
-        self.retry = RetryPolicy(cfg.max_retries, base.base_delay, base.max_delay)
+        self.retry = dataclasses.replace(base, max_retries=cfg.max_retries)
         headers = {"Accept": "application/json", "User-Agent": "ferrosynth-synthgen"}
         if cfg.api_key:
             headers["Authorization"] = f"Bearer {cfg.api_key}"
@@ -127,7 +128,7 @@ class AsyncSynthgenClient:
                     e, idempotent=idempotent
                 ):
                     raise p.unreachable(method, path, self.base_url, e, attempt + 1) from e
-                wait = self.retry.delay(attempt)
+                wait = self.retry.backoff(attempt)
                 log.info(
                     "%s %s: %s; retry %d in %.2fs",
                     method,
@@ -145,7 +146,7 @@ class AsyncSynthgenClient:
                     response.status_code, idempotent=idempotent
                 ):
                     raise p.error_from_response(method, path, response)
-                wait = self.retry.delay(attempt, retry_after(response))
+                wait = self.retry.backoff(attempt, retry_after=retry_after(response))
                 log.info(
                     "%s %s: HTTP %d; retry %d in %.2fs",
                     method,

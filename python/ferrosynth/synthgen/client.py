@@ -11,6 +11,7 @@ Example (against a running server; see ``docs/synthgen-client.md``)::
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
 import os
@@ -77,7 +78,7 @@ class SynthgenClient:
         base = retry or RetryPolicy()
         self.base_url = cfg.base_url
         self.timeout = cfg.timeout
-        self.retry = RetryPolicy(cfg.max_retries, base.base_delay, base.max_delay)
+        self.retry = dataclasses.replace(base, max_retries=cfg.max_retries)
         headers = {"Accept": "application/json", "User-Agent": "ferrosynth-synthgen"}
         if cfg.api_key:
             headers["Authorization"] = f"Bearer {cfg.api_key}"
@@ -125,7 +126,7 @@ class SynthgenClient:
                     e, idempotent=idempotent
                 ):
                     raise p.unreachable(method, path, self.base_url, e, attempt + 1) from e
-                wait = self.retry.delay(attempt)
+                wait = self.retry.backoff(attempt)
                 log.info(
                     "%s %s: %s; retry %d in %.2fs",
                     method,
@@ -143,7 +144,7 @@ class SynthgenClient:
                     response.status_code, idempotent=idempotent
                 ):
                     raise p.error_from_response(method, path, response)
-                wait = self.retry.delay(attempt, retry_after(response))
+                wait = self.retry.backoff(attempt, retry_after=retry_after(response))
                 log.info(
                     "%s %s: HTTP %d; retry %d in %.2fs",
                     method,
