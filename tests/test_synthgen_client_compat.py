@@ -1,5 +1,6 @@
 """The published synthgen-client 0.0.7 and ferrosynth.synthgen (sync and async) run the same
-scenario against the same kind of server, each against a fresh one, and observe the same."""
+scenario against the same kind of server, each against a fresh one, and observe the same: on the
+in-memory spec server, and on ``ferrosynth server`` with ``mock-llm`` (same seed: same answers)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import pytest
 
 import ferrosynth.synthgen.models as models
 from ferrosynth.synthgen import AsyncSynthgenClient, SynthgenClient
+from tests.synthgen_live import ferrosynth_server, needs_server
 from tests.synthgen_loopback import FakeSynthgen, ScriptedServer
 from tests.synthgen_scenario import run
 
@@ -93,3 +95,13 @@ def compare(backend: Backend, tmp_path: Path) -> None:
 
 def test_same_results_as_synthgen_client_007_on_the_spec_server(tmp_path: Path) -> None:
     compare(fake_backend, tmp_path)
+
+
+@needs_server
+def test_same_results_as_synthgen_client_007_on_ferrosynth_server(tmp_path: Path) -> None:
+    runs = iter(range(100))
+
+    def backend() -> AbstractContextManager[tuple[str, str]]:
+        return ferrosynth_server(tmp_path / f"server-{next(runs)}", KEY)
+
+    compare(backend, tmp_path)
