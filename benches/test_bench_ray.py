@@ -27,7 +27,12 @@ from ferrosynth import DataGenerator, DataType, GeneratorConfig
 ray = pytest.importorskip("ray")
 fray = pytest.importorskip("ferrosynth.ray")
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")
+pytestmark = pytest.mark.filterwarnings(
+    "ignore::DeprecationWarning",
+    "ignore::FutureWarning",
+    "ignore::ResourceWarning",
+    "ignore::pytest.PytestUnraisableExceptionWarning",
+)
 
 W1 = {
     "type": "object",
