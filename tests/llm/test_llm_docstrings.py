@@ -10,7 +10,13 @@ import pytest
 MODULES = [
     "ferrosynth.llm",
     "ferrosynth.llm.errors",
+    "ferrosynth.llm.extract",
+    "ferrosynth.llm.structured",
+    "ferrosynth.store.cache",
+    "ferrosynth.llm.budget",
     "ferrosynth.llm.limiter",
+    "ferrosynth.llm.pricing",
+    "ferrosynth.llm.providers",
     "ferrosynth.llm.retry",
     "ferrosynth.llm.tokens",
     "ferrosynth.llm.types",
