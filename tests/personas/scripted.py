@@ -110,8 +110,11 @@ def completion(content: str, model: str = "gpt-4o-mini") -> dict[str, Any]:
         "created": 0,
         "model": model,
         "choices": [
-            {"index": 0, "finish_reason": "stop",
-             "message": {"role": "assistant", "content": content}}
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": content},
+            }
         ],
         "usage": {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150},
     }
@@ -120,8 +123,14 @@ def completion(content: str, model: str = "gpt-4o-mini") -> dict[str, Any]:
 def personas_json(count: int) -> str:
     """A model-like answer with ``count`` personas (prose, a fence, a wrapper key)."""
     items = [
-        {"name": f"Person {i}", "age": 30 + i, "role": "analyst", "goals": ["ship reports"],
-         "painPoints": ["slow exports"], "sources": ["notes.md"]}
+        {
+            "name": f"Person {i}",
+            "age": 30 + i,
+            "role": "analyst",
+            "goals": ["ship reports"],
+            "painPoints": ["slow exports"],
+            "sources": ["notes.md"],
+        }
         for i in range(count)
     ]
     return "Sure!\n```json\n" + json.dumps({"personas": items}) + "\n```"

@@ -32,14 +32,18 @@ PERSONA = {
 
 def test_card_from_a_persona() -> None:
     card = ScriptGenerator().generate(PERSONA)
-    assert isinstance(card, CharacterCard) and card.persona_id == "persona-1"
-    assert card.identity.name == "Ana Costa" and card.identity.location == "Porto"
+    assert isinstance(card, CharacterCard)
+    assert card.persona_id == "persona-1"
+    assert card.identity.name == "Ana Costa"
+    assert card.identity.location == "Porto"
     assert card.psychology.frustrations == ["charting is slow", "notes get lost"]
-    assert card.communication.formality == "casual" and card.communication.verbosity == "brief"
+    assert card.communication.formality == "casual"
+    assert card.communication.verbosity == "brief"
     assert card.knowledge.does_not_know
     prompt = card.system_prompt
     assert prompt.startswith("You are Ana Costa, 34 years old, a nurse, living in Porto.")
-    assert "shorter handovers" in prompt and "Stay in character" in prompt
+    assert "shorter handovers" in prompt
+    assert "Stay in character" in prompt
     assert "five minutes back" not in prompt  # quotes shape the voice, never copied
 
 
@@ -65,26 +69,32 @@ def test_audit_finds_identifiers_quotes_and_overlap() -> None:
     )
     result = PrivacyAuditor(threshold=0.1).audit(text, source)
     kinds = [f.kind for f in result.findings]
-    assert kinds[:2] == ["email", "phone"] and "verbatim_quote" in kinds
+    assert kinds[:2] == ["email", "phone"]
+    assert "verbatim_quote" in kinds
     assert "ngram_overlap" in kinds
-    assert result.blocked and result.score == 1.0
+    assert result.blocked
+    assert result.score == 1.0
     assert "e-mail address 'ana.costa@example.org' (also in the source)" in result.reasons
-    assert any('"notes every single time the charting tool crashes at night"' in r
-               for r in result.reasons)
+    assert any(
+        '"notes every single time the charting tool crashes at night"' in r for r in result.reasons
+    )
 
 
 def test_audit_passes_an_abstracted_card() -> None:
     source = "I lose my notes every single time the charting tool crashes at night."
     card = ScriptGenerator().generate({"name": "Ana", "pain_points": ["losing notes"]})
     result = PrivacyAuditor().audit(card, source)
-    assert result.passed and result.findings == [] and result.score == 0.0
+    assert result.passed
+    assert result.findings == []
+    assert result.score == 0.0
 
 
 def test_threshold_decides(research: Path) -> None:
     source = "the export is slow and it crashes when I open the weekly report on Monday"
     text = "the export is slow and it crashes; she prefers other tools entirely for planning"
     overlap = PrivacyAuditor(threshold=0.9).audit(text, source)
-    assert overlap.passed and overlap.score > 0.1
+    assert overlap.passed
+    assert overlap.score > 0.1
     assert PrivacyAuditor(threshold=0.1).audit(text, source).blocked
 
 
@@ -96,5 +106,6 @@ def test_script_generator_blocks_leaky_cards_with_reasons(research: Path) -> Non
         ScriptGenerator().generate(result.personas[0], source_text=source)
     assert "verbatim quote" in str(caught.value)
     flagged = ScriptGenerator(on_leak="flag").generate(result.personas[0], source_text=source)
-    assert flagged.privacy is not None and flagged.privacy["blocked"] is True
+    assert flagged.privacy is not None
+    assert flagged.privacy["blocked"] is True
     assert flagged.privacy["reasons"]

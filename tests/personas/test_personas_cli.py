@@ -17,7 +17,12 @@ def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
     env = {k: v for k, v in os.environ.items() if not k.startswith("FERROSYNTH_PERSONAS_")}
     return subprocess.run(
         [sys.executable, "-m", "ferrosynth.cli", "personas", *args],
-        capture_output=True, text=True, cwd=cwd, env=env, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=120,
+        check=False,
     )
 
 
@@ -26,17 +31,31 @@ def test_generate_offline(research: Path, tmp_path: Path) -> None:
     done = cli("generate", str(research), "--count", "2", "--provider", "mock", "-o", str(out))
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""
-    assert "[1/4] Loaded 3 file(s)" in done.stderr and "wrote 2 personas" in done.stderr
+    assert "[1/4] Loaded 3 file(s)" in done.stderr
+    assert "wrote 2 personas" in done.stderr
     data = json.loads((out / "personas.json").read_text())
-    assert len(data["personas"]) == 2 and (out / "personas.md").is_file()
+    assert len(data["personas"]) == 2
+    assert (out / "personas.md").is_file()
 
 
-def test_generate_against_a_base_url_with_budget_and_cache(
-    research: Path, tmp_path: Path
-) -> None:
+def test_generate_against_a_base_url_with_budget_and_cache(research: Path, tmp_path: Path) -> None:
     out, cache = tmp_path / "out", tmp_path / "cache.sqlite3"
-    args = ["generate", str(research), "-n", "2", "--base-url", "", "--model", "gpt-4o-mini",
-            "--max-cost", "0.50", "--cache", str(cache), "-o", str(out)]
+    args = [
+        "generate",
+        str(research),
+        "-n",
+        "2",
+        "--base-url",
+        "",
+        "--model",
+        "gpt-4o-mini",
+        "--max-cost",
+        "0.50",
+        "--cache",
+        str(cache),
+        "-o",
+        str(out),
+    ]
     with scripted(persona_answers) as server:
         args[5] = server.base_url + "/v1"
         first = cli(*args)
@@ -50,12 +69,24 @@ def test_generate_against_a_base_url_with_budget_and_cache(
 
 def test_over_budget_is_one_line_exit_2_and_no_request(research: Path, tmp_path: Path) -> None:
     with scripted(persona_answers) as server:
-        done = cli("generate", str(research), "--base-url", server.base_url + "/v1",
-                   "--model", "gpt-4o-mini", "--max-cost", "0.0000001", "-o", str(tmp_path))
+        done = cli(
+            "generate",
+            str(research),
+            "--base-url",
+            server.base_url + "/v1",
+            "--model",
+            "gpt-4o-mini",
+            "--max-cost",
+            "0.0000001",
+            "-o",
+            str(tmp_path),
+        )
         assert server.count == 0
     assert done.returncode == 2
     lines = [line for line in done.stderr.splitlines() if line.startswith("error:")]
-    assert len(lines) == 1 and "max_cost" in lines[0] and "nothing was sent" in lines[0]
+    assert len(lines) == 1
+    assert "max_cost" in lines[0]
+    assert "nothing was sent" in lines[0]
 
 
 @pytest.mark.parametrize(
@@ -75,31 +106,54 @@ def test_bad_input_is_one_line_and_exit_2(
     filled = [a.format(missing=tmp_path / "missing", tmp=tmp_path, data=research) for a in args]
     done = cli(*filled)
     assert done.returncode == 2, done
-    assert done.stderr.count("\n") == 1 and done.stderr.startswith("error: ")
+    assert done.stderr.count("\n") == 1
+    assert done.stderr.startswith("error: ")
     assert message in done.stderr
 
 
 def test_estimate_prints_json_and_sends_nothing(research: Path) -> None:
-    done = cli("estimate", str(research), "--base-url", "http://127.0.0.1:9/v1",
-               "--model", "gpt-4o-mini", "-n", "3")
+    done = cli(
+        "estimate",
+        str(research),
+        "--base-url",
+        "http://127.0.0.1:9/v1",
+        "--model",
+        "gpt-4o-mini",
+        "-n",
+        "3",
+    )
     assert done.returncode == 0, done.stderr
     estimate = json.loads(done.stdout)
-    assert estimate["count"] == 3 and estimate["total_cost"] > 0
+    assert estimate["count"] == 3
+    assert estimate["total_cost"] > 0
 
 
 def test_experiment_commands(research: Path, tmp_path: Path) -> None:
     root = tmp_path / "exp"
-    made = cli("experiment", "create", "Night Shift", "--dir", str(root), "--data",
-               str(research), "--provider", "mock", "-n", "1")
+    made = cli(
+        "experiment",
+        "create",
+        "Night Shift",
+        "--dir",
+        str(root),
+        "--data",
+        str(research),
+        "--provider",
+        "mock",
+        "-n",
+        "1",
+    )
     assert made.returncode == 0, made.stderr
     assert made.stdout.strip() == str(root / "night-shift")
     again = cli("experiment", "create", "night shift", "--dir", str(root))
-    assert again.returncode == 2 and "already exists" in again.stderr
+    assert again.returncode == 2
+    assert "already exists" in again.stderr
     assert cli("experiment", "list", "--dir", str(root)).stdout == "night-shift\n"
     ran = cli("experiment", "run", "night-shift", "--dir", str(root))
     assert ran.returncode == 0, ran.stderr
     assert (Path(ran.stdout.strip()) / "personas.json").is_file()
     refused = cli("experiment", "delete", "night-shift", "--dir", str(root))
-    assert refused.returncode == 2 and "confirm" in refused.stderr
+    assert refused.returncode == 2
+    assert "confirm" in refused.stderr
     assert cli("experiment", "delete", "night-shift", "--dir", str(root), "--yes").returncode == 0
     assert not (root / "night-shift").exists()

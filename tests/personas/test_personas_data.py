@@ -36,9 +36,11 @@ def test_every_supported_format_is_normalised(tmp_path: Path) -> None:
     assert "row 1: name: Ana; quote: exports are slow" in text
     assert '"said": "I want dark mode"' in text
     assert "said: I need offline access" in text
-    assert "# Dara\nPrefers email." in text and "Emeka hates logging in twice." in text
+    assert "# Dara\nPrefers email." in text
+    assert "Emeka hates logging in twice." in text
     assert "Farah\nWants & needs speed ." in text or "Farah\nWants & needs speed." in text
-    assert "alert(1)" not in text and "p{}" not in text
+    assert "alert(1)" not in text
+    assert "p{}" not in text
     assert '{"q": 1}\n{"q": 2}' in text
 
 
@@ -46,7 +48,8 @@ def test_a_single_file(tmp_path: Path) -> None:
     path = tmp_path / "one.md"
     path.write_text("Only this.")
     data = DataLoader().load(path)
-    assert data.text == "=== source: one.md ===\nOnly this.\n" and data.files == [path]
+    assert data.text == "=== source: one.md ===\nOnly this.\n"
+    assert data.files == [path]
     assert DataLoader().load_path(path) == (data.text, [path])
 
 
@@ -61,9 +64,11 @@ def test_nothing_loadable_is_a_data_error_with_the_reasons(
     (tmp_path / "x.png").write_bytes(b"\x89PNG")
     (tmp_path / "empty.md").write_text("   \n")
     (tmp_path / "bad.json").write_text("{not json")
-    with caplog.at_level(logging.WARNING, logger="ferrosynth.personas"):
-        with pytest.raises(DataError) as caught:
-            DataLoader().load(tmp_path)
+    with (
+        caplog.at_level(logging.WARNING, logger="ferrosynth.personas"),
+        pytest.raises(DataError) as caught,
+    ):
+        DataLoader().load(tmp_path)
     message = str(caught.value)
     assert "x.png: unsupported file type '.png'" in message
     assert "empty.md: no text in it" in message
@@ -80,4 +85,5 @@ def test_non_utf8_file_is_skipped(tmp_path: Path) -> None:
     (tmp_path / "latin.txt").write_bytes("caf\xe9".encode("latin-1"))
     (tmp_path / "ok.txt").write_text("fine")
     data = DataLoader().load(tmp_path)
-    assert data.names == ["ok.txt"] and "not UTF-8" in data.skipped[0][1]
+    assert data.names == ["ok.txt"]
+    assert "not UTF-8" in data.skipped[0][1]

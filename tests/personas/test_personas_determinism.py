@@ -23,7 +23,10 @@ def run(research: Path, seed: int, hash_seed: str) -> bytes:
     env = {**os.environ, "PYTHONHASHSEED": hash_seed}
     out = subprocess.run(
         [sys.executable, "-c", SCRIPT, str(research), str(seed)],
-        capture_output=True, env=env, timeout=120, check=True,
+        capture_output=True,
+        env=env,
+        timeout=120,
+        check=True,
     )
     return out.stdout
 
@@ -47,5 +50,7 @@ def test_the_global_random_is_never_used(research: Path) -> None:
 def test_result_json_holds_no_clock_or_machine_details(research: Path, tmp_path: Path) -> None:
     result = PersonaGenerator(provider="mock").generate(research, count=1)
     text = result.to_json_text()
-    assert str(research) not in text and str(tmp_path) not in text
-    assert "2026" not in text and "time" not in text
+    assert str(research) not in text
+    assert str(tmp_path) not in text
+    assert "2026" not in text
+    assert "time" not in text

@@ -34,11 +34,17 @@ def test_create_lays_out_the_folder(tmp_path: Path, research: Path) -> None:
         "Nurses Q3!", description="Night-shift nurses", data=research, provider="mock", count=2
     )
     assert folder == tmp_path / "experiments" / "nurses-q3"
-    assert sorted(p.name for p in folder.iterdir()) == ["README.md", "config.yaml", "data",
-                                                        "outputs"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "README.md",
+        "config.yaml",
+        "data",
+        "outputs",
+    ]
     config = yaml.safe_load((folder / "config.yaml").read_text())
-    assert config["name"] == "Nurses Q3!" and config["count"] == 2
-    assert config["provider"] == "mock" and config["description"] == "Night-shift nurses"
+    assert config["name"] == "Nurses Q3!"
+    assert config["count"] == 2
+    assert config["provider"] == "mock"
+    assert config["description"] == "Night-shift nurses"
     assert (folder / "data" / "interviews" / "ana.md").is_file()
     assert "# Nurses Q3!" in (folder / "README.md").read_text()
     assert sdk(tmp_path).list() == ["nurses-q3"]
@@ -61,8 +67,13 @@ def test_bad_names_and_data(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "slug"),
-    [("Café Users", "cafe-users"), ("  a  b  ", "a-b"), ("X" * 70, "x" * 64),
-     ("word " * 20, "-".join(["word"] * 12)), ("Ünïcödé/Ω", "unicode")],
+    [
+        ("Café Users", "cafe-users"),
+        ("  a  b  ", "a-b"),
+        ("X" * 70, "x" * 64),
+        ("word " * 20, "-".join(["word"] * 12)),
+        ("Ünïcödé/Ω", "unicode"),
+    ],
 )
 def test_slug_rules(name: str, slug: str) -> None:
     assert slugify(name) == slug
@@ -76,7 +87,10 @@ def test_run_writes_a_timestamped_output_folder(tmp_path: Path, research: Path) 
     assert first.output_dir.name == "20261204T213005Z"
     assert second.output_dir.name == "20261204T213005Z-2"
     assert sorted(p.name for p in first.output_dir.iterdir()) == [
-        "config.yaml", "personas.json", "personas.md"]
+        "config.yaml",
+        "personas.json",
+        "personas.md",
+    ]
     assert len(json.loads((first.output_dir / "personas.json").read_text())["personas"]) == 2
     assert len(second.result.personas) == 1
     assert experiments.list_outputs("pilot") == [first.output_dir, second.output_dir]
@@ -101,7 +115,8 @@ def test_configuration_layers(tmp_path: Path) -> None:
     config = load_config({"count": 4, "seed": None}, env=env, file=file)
     # arguments > environment > file > defaults
     assert (config.count, config.seed, config.temperature, config.max_tokens) == (4, 6, 0.5, 4096)
-    assert config.provider == "mock" and config.model == "mock-personas"
+    assert config.provider == "mock"
+    assert config.model == "mock-personas"
 
 
 def test_configuration_errors_name_the_layer(tmp_path: Path) -> None:
@@ -115,9 +130,7 @@ def test_configuration_errors_name_the_layer(tmp_path: Path) -> None:
         load_config(env={}, file=bad)
 
 
-def test_experiment_run_uses_the_environment_over_the_file(
-    tmp_path: Path, research: Path
-) -> None:
+def test_experiment_run_uses_the_environment_over_the_file(tmp_path: Path, research: Path) -> None:
     experiments = ExperimentSDK(
         tmp_path / "e", clock=lambda: FIXED, env={"FERROSYNTH_PERSONAS_COUNT": "3"}
     )
@@ -136,7 +149,8 @@ def test_async_experiment_sdk(tmp_path: Path, research: Path) -> None:
         await experiments.acreate("Pilot", data=research, provider="mock", count=1)
         assert await experiments.alist() == ["pilot"]
         run = await experiments.arun("Pilot", provider=provider)
-        assert len(run.result.personas) == 1 and run.output_dir.is_dir()
+        assert len(run.result.personas) == 1
+        assert run.output_dir.is_dir()
         await experiments.adelete("Pilot", confirm=True)
 
     asyncio.run(flow())
@@ -146,5 +160,5 @@ def test_async_experiment_sdk(tmp_path: Path, research: Path) -> None:
 def test_persona_config_defaults() -> None:
     assert PersonaConfig().model == "gpt-4o-mini"
     assert PersonaConfig(provider="ollama").model == "llama3.2"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="greater than or equal to 1"):
         PersonaConfig(count=0)

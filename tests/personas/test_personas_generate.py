@@ -33,7 +33,11 @@ FAST = RetryPolicy(max_retries=2, base_delay=0.01, max_delay=0.02)
 
 def http_generator(base_url: str, **settings: Any) -> PersonaGenerator:
     return PersonaGenerator(
-        "openai", "gpt-4o-mini", base_url=base_url + "/v1", api_key="sk-test", retry=FAST,
+        "openai",
+        "gpt-4o-mini",
+        base_url=base_url + "/v1",
+        api_key="sk-test",
+        retry=FAST,
         **settings,
     )
 
@@ -41,14 +45,18 @@ def http_generator(base_url: str, **settings: Any) -> PersonaGenerator:
 def test_mock_generation_is_grounded_counted_and_identified(research: Path) -> None:
     result = PersonaGenerator(provider="mock", seed=3).generate(research, count=4)
     assert len(result.personas) == 4
-    assert result.requested_count == 4 and result.requests == 1
+    assert result.requested_count == 4
+    assert result.requests == 1
     assert result.source_files == ["interviews/ana.md", "notes.txt", "survey.csv"]
     ids = [p.id for p in result.personas]
-    assert len(set(ids)) == 4 and all(i.startswith("persona-") for i in ids)
+    assert len(set(ids)) == 4
+    assert all(i.startswith("persona-") for i in ids)
     text = (research / "interviews" / "ana.md").read_text() + (research / "notes.txt").read_text()
     for persona in result.personas:
-        assert persona.sources and set(persona.sources) <= set(result.source_files)
-        assert persona.goals and persona.pain_points  # aliases painPoints/behaviors mapped
+        assert persona.sources
+        assert set(persona.sources) <= set(result.source_files)
+        assert persona.goals
+        assert persona.pain_points
     quotes = [q for p in result.personas for q in p.quotes]
     assert any(q in text or q in "teacher I need grades exported by Friday" for q in quotes)
 
@@ -64,7 +72,9 @@ def test_same_inputs_same_ids_different_seed_different_ids(research: Path) -> No
 def test_progress_callback_steps(research: Path) -> None:
     steps: list[tuple[str, int, int]] = []
     generator = PersonaGenerator(provider="mock")
-    generator.set_progress_callback(lambda message, step, total: steps.append((message, step, total)))
+    generator.set_progress_callback(
+        lambda message, step, total: steps.append((message, step, total))
+    )
     generator.generate(research, count=1)
     assert steps == [
         ("Loaded 3 file(s)", 1, 4),
@@ -80,11 +90,13 @@ def test_outputs_json_and_markdown(research: Path, tmp_path: Path) -> None:
     md_path = result.to_markdown(tmp_path / "out")
     data = json.loads(json_path.read_text(encoding="utf-8"))
     assert [p["id"] for p in data["personas"]] == [p.id for p in result.personas]
-    assert data["provider"] == "mock" and data["source_digest"]
+    assert data["provider"] == "mock"
+    assert data["source_digest"]
     markdown = md_path.read_text(encoding="utf-8")
     assert markdown.startswith("# Personas\n")
     for persona in result.personas:
-        assert f"## {persona.name}" in markdown and persona.id in markdown
+        assert f"## {persona.name}" in markdown
+        assert persona.id in markdown
 
 
 def test_unsupported_file_is_skipped_with_a_warning(
@@ -100,16 +112,31 @@ def test_estimate_cost_is_offline_and_has_the_documented_keys(research: Path) ->
     generator = PersonaGenerator("openai", "gpt-4o-mini", base_url="http://127.0.0.1:9/v1")
     estimate = generator.estimate_cost(research, count=3)
     assert set(estimate) == {
-        "provider", "model", "count", "files", "requests", "context_window", "input_tokens",
-        "output_tokens", "total_tokens", "input_cost", "output_cost", "total_cost",
-        "max_cost", "currency", "pricing_known",
+        "provider",
+        "model",
+        "count",
+        "files",
+        "requests",
+        "context_window",
+        "input_tokens",
+        "output_tokens",
+        "total_tokens",
+        "input_cost",
+        "output_cost",
+        "total_cost",
+        "max_cost",
+        "currency",
+        "pricing_known",
     }
-    assert estimate["model"] == "gpt-4o-mini" and estimate["files"] == 3
-    assert estimate["input_tokens"] > 0 and estimate["pricing_known"] is True
+    assert estimate["model"] == "gpt-4o-mini"
+    assert estimate["files"] == 3
+    assert estimate["input_tokens"] > 0
+    assert estimate["pricing_known"] is True
     assert estimate["total_cost"] == pytest.approx(estimate["input_cost"] + estimate["output_cost"])
     assert estimate["max_cost"] >= estimate["total_cost"] > 0
     unknown = PersonaGenerator(provider="mock").estimate_cost(research)
-    assert unknown["total_cost"] is None and unknown["pricing_known"] is False
+    assert unknown["total_cost"] is None
+    assert unknown["pricing_known"] is False
 
 
 def test_budget_refuses_before_any_request(research: Path) -> None:
@@ -119,8 +146,10 @@ def test_budget_refuses_before_any_request(research: Path) -> None:
             generator.generate(research, count=2)
         assert server.count == 0
     error = caught.value
-    assert isinstance(error, ferrosynth.llm.BudgetExceededError) and isinstance(error, PersonaError)
-    assert error.budget_usd == Decimal("0.000001") and error.needed_usd > error.budget_usd
+    assert isinstance(error, ferrosynth.llm.BudgetExceededError)
+    assert isinstance(error, PersonaError)
+    assert error.budget_usd == Decimal("0.000001")
+    assert error.needed_usd > error.budget_usd
     assert "nothing was sent" in str(error)
 
 
@@ -128,9 +157,12 @@ def test_budget_allows_a_run_that_fits_and_counts_what_it_spent(research: Path) 
     with scripted(persona_answers) as server:
         generator = http_generator(server.base_url, max_cost=Decimal("1.00"))
         result = generator.generate(research, count=2)
-        assert server.count == 1 and len(result.personas) == 2
-    assert result.cost_usd is not None and result.cost_usd > 0
-    assert generator.ledger.spent_usd == result.cost_usd and generator.ledger.reserved_usd == 0
+        assert server.count == 1
+        assert len(result.personas) == 2
+    assert result.cost_usd is not None
+    assert result.cost_usd > 0
+    assert generator.ledger.spent_usd == result.cost_usd
+    assert generator.ledger.reserved_usd == 0
 
 
 def test_rate_limit_after_the_retry_policy(research: Path) -> None:
@@ -174,15 +206,20 @@ def test_too_few_personas_is_a_generation_error(research: Path) -> None:
     def one_only(path: str, body: Any, number: int) -> Reply:
         return Reply(body=completion(personas_json(1)))
 
-    with scripted(one_only) as server:
-        with pytest.raises(GenerationError, match="asked for 3 persona"):
-            http_generator(server.base_url).generate(research, count=3)
+    with (
+        scripted(one_only) as server,
+        pytest.raises(GenerationError, match="asked for 3 persona"),
+    ):
+        http_generator(server.base_url).generate(research, count=3)
 
 
 def test_unparseable_answer_is_a_generation_error(research: Path) -> None:
-    with scripted(lambda p, b, n: Reply(body=completion("I cannot help with that."))) as server:
-        with pytest.raises(GenerationError, match="no persona objects"):
-            http_generator(server.base_url).generate(research, count=1)
+    refusal = completion("I cannot help with that.")
+    with (
+        scripted(lambda p, b, n: Reply(body=refusal)) as server,
+        pytest.raises(GenerationError, match="no persona objects"),
+    ):
+        http_generator(server.base_url).generate(research, count=1)
 
 
 def test_data_over_the_context_window_is_chunked(research: Path) -> None:
@@ -193,8 +230,10 @@ def test_data_over_the_context_window_is_chunked(research: Path) -> None:
         result = generator.generate(research, count=3)
         assert server.count == result.chunks > 1
     assert len(result.personas) == 3
-    asked = [int(json.dumps(b).split("Generate exactly ")[1].split(" ")[0])
-             for _, _, b in server.requests]
+    asked = [
+        int(json.dumps(b).split("Generate exactly ")[1].split(" ")[0])
+        for _, _, b in server.requests
+    ]
     assert sum(asked) == 3
 
 
@@ -205,7 +244,8 @@ def test_cache_rerun_sends_nothing(research: Path, tmp_path: Path) -> None:
         assert server.count == 1
         second = http_generator(server.base_url, cache=cache).generate(research, count=2)
         assert server.count == 1
-    assert second.cache_hits == 1 and second.requests == 0
+    assert second.cache_hits == 1
+    assert second.requests == 0
     assert [p.model_dump() for p in first.personas] == [p.model_dump() for p in second.personas]
 
 
@@ -218,7 +258,7 @@ def test_parallel_respects_max_concurrent_and_keeps_order(tmp_path: Path) -> Non
         paths.append(folder)
 
     def slow_answers(path: str, body: Any, number: int) -> Reply:
-        reply = persona_answers(path, body, number)
+        persona_answers(path, body, number)
         participant = json.dumps(body).split("Participant ")[1].split(" ")[0]
         content = personas_json(1).replace("Person 0", f"From {participant}")
         return Reply(body=completion(content), delay=0.05 * (6 - int(participant)))
@@ -237,5 +277,7 @@ def test_async_generation_with_the_mock_provider_object(research: Path) -> None:
     provider = MockPersonaProvider()
     generator = AsyncPersonaGenerator(provider)
     result = asyncio.run(generator.agenerate(research, count=2))
-    assert provider.requests == 1 and len(result.personas) == 2
-    assert result.provider == "mock" and result.model == "mock-personas"
+    assert provider.requests == 1
+    assert len(result.personas) == 2
+    assert result.provider == "mock"
+    assert result.model == "mock-personas"

@@ -22,27 +22,62 @@ SEED: list[tuple[str, tuple[str, ...]]] = [
     ("core.generation.parser", ("PersonaParser", "ParseResult")),
     ("core.data", ("DataLoader",)),
     ("core.cost", ("CostEstimator", "CostEstimate", "PricingData")),
-    ("core.platform", ("PathManager", "get_config_dir", "get_data_dir", "IS_WINDOWS",
-                       "IS_MACOS", "IS_LINUX")),
+    (
+        "core.platform",
+        ("PathManager", "get_config_dir", "get_data_dir", "IS_WINDOWS", "IS_MACOS", "IS_LINUX"),
+    ),
     ("core.providers.base", ("LLMProvider", "LLMResponse")),
     ("core.providers.anthropic", ("AnthropicProvider",)),
     ("core.providers.openai", ("OpenAIProvider",)),
     ("core.providers.gemini", ("GeminiProvider",)),
     ("core.providers.ollama", ("OllamaProvider",)),
     ("core.discovery", ("ModelDiscovery", "VendorDiscovery", "ModelChecker")),
-    ("core.discovery.ollama_models", ("compare_ollama_models", "get_untested_models",
-                                      "OllamaModelRegistry", "ModelComparisonResult")),
-    ("sdk.exceptions", ("PersonaError", "ConfigurationError", "ValidationError", "DataError",
-                        "ProviderError", "RateLimitError", "BudgetExceededError",
-                        "GenerationError")),
+    (
+        "core.discovery.ollama_models",
+        (
+            "compare_ollama_models",
+            "get_untested_models",
+            "OllamaModelRegistry",
+            "ModelComparisonResult",
+        ),
+    ),
+    (
+        "sdk.exceptions",
+        (
+            "PersonaError",
+            "ConfigurationError",
+            "ValidationError",
+            "DataError",
+            "ProviderError",
+            "RateLimitError",
+            "BudgetExceededError",
+            "GenerationError",
+        ),
+    ),
     ("core.scripts.generator", ("ScriptGenerator",)),
-    ("core.scripts.models", ("CharacterCard", "Identity", "PsychologicalProfile",
-                             "CommunicationStyle", "KnowledgeBoundaries")),
+    (
+        "core.scripts.models",
+        (
+            "CharacterCard",
+            "Identity",
+            "PsychologicalProfile",
+            "CommunicationStyle",
+            "KnowledgeBoundaries",
+        ),
+    ),
     ("core.scripts.privacy", ("PrivacyAuditor",)),
     ("core.utils.json_extractor", ("JSONExtractor", "extract_json", "extract_json_objects")),
     ("core.utils.async_helpers", ("run_sync", "is_async_context", "to_thread")),
-    ("core.types.persona", ("PersonaDict", "PersonaIdentityDict", "PersonaDemographicsDict",
-                            "PersonaBehaviourDict", "PersonaPreferencesDict")),
+    (
+        "core.types.persona",
+        (
+            "PersonaDict",
+            "PersonaIdentityDict",
+            "PersonaDemographicsDict",
+            "PersonaBehaviourDict",
+            "PersonaPreferencesDict",
+        ),
+    ),
     ("core.providers.http_base", ("HTTPProvider", "ConnectionPool", "HTTPConfig")),
     ("core.hybrid.stages.base", ("PipelineStage", "StageConfig", "StageResult")),
     ("core.quality.registry", ("MetricRegistry", "register_metric", "get_metric")),
@@ -74,9 +109,20 @@ def test_all_is_exactly_what_the_package_defines() -> None:
 
 
 def test_shared_pieces_are_the_llm_layers_own() -> None:
-    for name in ("LLMProvider", "LLMResponse", "OpenAIProvider", "AnthropicProvider",
-                 "GeminiProvider", "OllamaProvider", "CostEstimator", "CostEstimate",
-                 "PricingData", "JSONExtractor", "extract_json", "extract_json_objects"):
+    for name in (
+        "LLMProvider",
+        "LLMResponse",
+        "OpenAIProvider",
+        "AnthropicProvider",
+        "GeminiProvider",
+        "OllamaProvider",
+        "CostEstimator",
+        "CostEstimate",
+        "PricingData",
+        "JSONExtractor",
+        "extract_json",
+        "extract_json_objects",
+    ):
         assert getattr(personas, name) is getattr(ferrosynth.llm, name), name
 
 
@@ -102,13 +148,17 @@ def test_llm_errors_become_sdk_errors_with_their_attributes() -> None:
     from ferrosynth.personas.exceptions import as_persona_error
 
     error = ferrosynth.llm.RateLimitError(
-        "slow down", provider="openai", url="http://x/v1", model="m", status_code=429,
+        "slow down",
+        provider="openai",
+        url="http://x/v1",
+        model="m",
+        status_code=429,
         retry_after=3.0,
     )
     converted = as_persona_error(error)
     assert isinstance(converted, personas.RateLimitError)
-    assert (converted.retry_after, converted.status_code, str(converted)) == (
-        3.0, 429, str(error))
+    assert (converted.retry_after, converted.status_code, str(converted)) == (3.0, 429, str(error))
     for cls in (personas.ConfigurationError, personas.ValidationError, personas.DataError):
-        assert issubclass(cls, ValueError) and issubclass(cls, personas.PersonaError)
+        assert issubclass(cls, ValueError)
+        assert issubclass(cls, personas.PersonaError)
     assert issubclass(personas.GenerationError, personas.PersonaError)

@@ -32,7 +32,11 @@ def test_key_aliases_and_value_shapes() -> None:
         "favourite_colour": "green"}]}"""
     persona = PersonaParser().parse(text).personas[0]
     assert (persona.name, persona.age, persona.occupation, persona.location) == (
-        "Ana Costa", 34, "nurse", "Porto")
+        "Ana Costa",
+        34,
+        "nurse",
+        "Porto",
+    )
     assert persona.demographics == {"income": "middle"}
     assert persona.pain_points == ["slow charting"]
     assert persona.goals == ["shorter shifts"]
@@ -44,7 +48,9 @@ def test_key_aliases_and_value_shapes() -> None:
 def test_problems_are_reported_not_raised() -> None:
     result = PersonaParser().parse('[{"name": "Ana"}, {"age": 3}, "text"]')
     assert [p.name for p in result.personas] == ["Ana"]
-    assert len(result.errors) == 2 and not result.success
+    assert len(result.errors) == 2
+    assert not result.success
     assert "without a name" in result.errors[0]
     empty = PersonaParser().parse("No JSON here.")
-    assert empty.personas == [] and empty.errors == ["no persona objects found in the answer"]
+    assert empty.personas == []
+    assert empty.errors == ["no persona objects found in the answer"]

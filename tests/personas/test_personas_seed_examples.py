@@ -56,8 +56,10 @@ def test_ollama_comparison_example(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_ollama_comparison_example_without_ollama(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OLLAMA_HOST", "127.0.0.1:9")  # nothing listens on the discard port
     out, ns = run(OLLAMA)
-    assert out == "" and ns["untested"] == []
-    assert ns["result"].reachable is False and ns["result"].error
+    assert out == ""
+    assert ns["untested"] == []
+    assert ns["result"].reachable is False
+    assert ns["result"].error
 
 
 JSON_EXTRACTOR = """
@@ -150,8 +152,12 @@ def test_persona_typed_dict_example() -> None:
     assert ns["persona"]["identity"]["name"] == "Alice Smith"
     from ferrosynth.personas import PersonaDict
 
-    assert set(PersonaDict.__annotations__) >= {"identity", "demographics", "behaviour",
-                                                 "preferences"}
+    assert set(PersonaDict.__annotations__) >= {
+        "identity",
+        "demographics",
+        "behaviour",
+        "preferences",
+    }
 
 
 HTTP_PROVIDER = """
@@ -173,7 +179,8 @@ class MyProvider(HTTPProvider):
 def test_http_provider_example() -> None:
     _, ns = run(HTTP_PROVIDER)
     provider = ns["MyProvider"]()
-    assert provider.config.max_connections == 10 and provider.config.timeout == 30.0
+    assert provider.config.max_connections == 10
+    assert provider.config.timeout == 30.0
     # The example's API is not reachable from a test: point the same class at loopback.
     with scripted(lambda path, body, n: Reply(body={"echo": body, "path": path})) as server:
         provider.base_url = server.base_url
@@ -205,7 +212,8 @@ class CustomStage(PipelineStage):
 def test_pipeline_stage_example() -> None:
     _, ns = run(STAGE)
     result = asyncio.run(ns["CustomStage"]().execute([1, 2, 3]))
-    assert result.output == [1, 2, 3] and result.metrics == {"items_processed": 3}
+    assert result.output == [1, 2, 3]
+    assert result.metrics == {"items_processed": 3}
     assert result.success
 
 

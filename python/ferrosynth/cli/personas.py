@@ -36,9 +36,7 @@ MaxCost = Annotated[
     str | None, typer.Option("--max-cost", help="Budget in USD; nothing is sent above it.")
 ]
 Seed = Annotated[int | None, typer.Option("--seed", "-s", help="Seed (part of ids).")]
-ExperimentsDir = Annotated[
-    Path, typer.Option("--dir", help="Folder holding the experiments.")
-]
+ExperimentsDir = Annotated[Path, typer.Option("--dir", help="Folder holding the experiments.")]
 
 
 def _input_error(message: str) -> Exception:
@@ -67,8 +65,14 @@ def _settings(
             raise _input_error(f"--max-cost must be >= 0, got {max_cost!r}")
     if provider is None and base_url is not None:
         provider = "openai"
-    values = {"provider": provider, "model": model, "base_url": base_url, "count": count,
-              "max_cost": cost, "seed": seed}
+    values = {
+        "provider": provider,
+        "model": model,
+        "base_url": base_url,
+        "count": count,
+        "max_cost": cost,
+        "seed": seed,
+    }
     return {k: v for k, v in values.items() if v is not None}
 
 

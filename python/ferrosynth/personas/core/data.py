@@ -85,7 +85,26 @@ def _yaml(text: str) -> str:
 
 class _TextOfHTML(HTMLParser):
     _BLOCKS = frozenset(
-        "p div br li ul ol h1 h2 h3 h4 h5 h6 tr table section article blockquote pre".split()
+        [
+            "p",
+            "div",
+            "br",
+            "li",
+            "ul",
+            "ol",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "tr",
+            "table",
+            "section",
+            "article",
+            "blockquote",
+            "pre",
+        ]
     )
     _SKIP = frozenset(("script", "style", "head", "noscript", "template"))
 

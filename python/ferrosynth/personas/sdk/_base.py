@@ -47,9 +47,7 @@ class GeneratorBase:
                 f"unknown setting(s) {', '.join(sorted(unknown))}; expected: "
                 f"{', '.join(sorted(_OVERRIDES))}"
             )
-        values: dict[str, Any] = (
-            config.model_dump(exclude_unset=True) if config is not None else {}
-        )
+        values: dict[str, Any] = config.model_dump(exclude_unset=True) if config is not None else {}
         if isinstance(provider, str):
             values["provider"] = provider
         elif provider is not None:
@@ -108,7 +106,10 @@ class GeneratorBase:
             max_cost=config.max_cost,
         )
         return GenerationPipeline(
-            self.provider, generation, cache=self.cache, ledger=self.ledger,
+            self.provider,
+            generation,
+            cache=self.cache,
+            ledger=self.ledger,
             progress=self._progress,
         )
 
@@ -132,7 +133,9 @@ class GeneratorBase:
         input_cost = cost_of(model, input_tokens, 0)
         output_cost = cost_of(model, 0, output_tokens)
         worst = pipeline.worst_case_cost(calls)
-        known = input_cost is not None and output_cost is not None
+        total = None
+        if input_cost is not None and output_cost is not None:
+            total = input_cost + output_cost
         return {
             "provider": config.provider,
             "model": model,
@@ -145,10 +148,10 @@ class GeneratorBase:
             "total_tokens": input_tokens + output_tokens,
             "input_cost": float(input_cost) if input_cost is not None else None,
             "output_cost": float(output_cost) if output_cost is not None else None,
-            "total_cost": float(input_cost + output_cost) if known else None,  # type: ignore[operator]
+            "total_cost": float(total) if total is not None else None,
             "max_cost": float(worst) if worst is not None else None,
             "currency": "USD",
-            "pricing_known": known,
+            "pricing_known": total is not None,
         }
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import yaml
 from pydantic import BaseModel
@@ -60,13 +60,32 @@ def file_layer(path: Path | None) -> dict[str, Any]:
     return data
 
 
+@overload
 def load_config(
     args: Mapping[str, Any] | None = None,
     *,
     env: Mapping[str, str] | None = None,
     file: Path | None = None,
-    model: type[C] = PersonaConfig,  # type: ignore[assignment]
-) -> C:
+) -> PersonaConfig: ...
+
+
+@overload
+def load_config(
+    args: Mapping[str, Any] | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    file: Path | None = None,
+    model: type[C],
+) -> C: ...
+
+
+def load_config(
+    args: Mapping[str, Any] | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    file: Path | None = None,
+    model: type[BaseModel] = PersonaConfig,
+) -> BaseModel:
     """Merge the layers into one validated configuration of type ``model``."""
     env = os.environ if env is None else env
     fields = model.model_fields

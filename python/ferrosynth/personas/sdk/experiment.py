@@ -16,6 +16,7 @@ defaults.
 
 from __future__ import annotations
 
+import builtins
 import os
 import shutil
 from collections.abc import Callable, Mapping
@@ -117,7 +118,7 @@ class ExperimentSDK:
             return []
         return sorted(p.name for p in self.base_dir.iterdir() if (p / "config.yaml").is_file())
 
-    def add_data(self, name: str, source: str | Path) -> list[Path]:
+    def add_data(self, name: str, source: str | Path) -> builtins.list[Path]:
         """Copy a file or a directory tree into the experiment's ``data/``; returns the copies."""
         data_dir = self._existing(name) / "data"
         source = Path(source)
@@ -130,15 +131,16 @@ class ExperimentSDK:
             return sorted(p for p in data_dir.rglob("*") if p.is_file())
         raise DataError(f"data path {str(source)!r} does not exist")
 
-    def run(self, name: str, *, provider: Any = None, cache: Any = None,
-            **overrides: Any) -> ExperimentRun:
+    def run(
+        self, name: str, *, provider: Any = None, cache: Any = None, **overrides: Any
+    ) -> ExperimentRun:
         """Generate from the experiment's ``data/`` and write the run's outputs folder."""
         config = self.load(name, **overrides)
         generator = PersonaGenerator(provider, config=_persona_config(config), cache=cache)
         result = generator.generate(self.path(name) / "data")
         return ExperimentRun(result, self._write_run(name, config, result))
 
-    def list_outputs(self, name: str) -> list[Path]:
+    def list_outputs(self, name: str) -> builtins.list[Path]:
         """The experiment's run folders, oldest first."""
         outputs = self._existing(name) / "outputs"
         return sorted(p for p in outputs.iterdir() if p.is_dir())
@@ -157,8 +159,9 @@ class ExperimentSDK:
         folder = self.path(name)
         if not (folder / "config.yaml").is_file():
             known = ", ".join(self.list()) or "none"
-            raise ConfigurationError(f"no experiment {name!r} in {str(self.base_dir)!r} "
-                                     f"(existing: {known})")
+            raise ConfigurationError(
+                f"no experiment {name!r} in {str(self.base_dir)!r} (existing: {known})"
+            )
         return folder
 
     def _write_run(

@@ -29,8 +29,17 @@ log = logging.getLogger("ferrosynth.personas")
 
 #: Models whose persona output was checked (JSON answers the parser reads, counts honoured).
 TESTED_OLLAMA_MODELS = (
-    "gemma2", "gemma3", "llama3.1", "llama3.2", "llama3.3", "mistral", "mistral-nemo",
-    "phi3", "phi4", "qwen2.5", "qwen3",
+    "gemma2",
+    "gemma3",
+    "llama3.1",
+    "llama3.2",
+    "llama3.3",
+    "mistral",
+    "mistral-nemo",
+    "phi3",
+    "phi4",
+    "qwen2.5",
+    "qwen3",
 )
 
 

@@ -8,7 +8,8 @@ it could not use instead of failing silently.
 Example::
 
     >>> from ferrosynth.personas import PersonaParser
-    >>> text = 'Here you go:\\n```json\\n{"personas": [{"full_name": "Ana", "painPoints": "slow"}]}\\n```'
+    >>> answer = '{"personas": [{"full_name": "Ana", "painPoints": "slow"}]}'
+    >>> text = "Here you go:\\n```json\\n" + answer + "\\n```"
     >>> result = PersonaParser().parse(text)
     >>> result.personas[0].name, result.personas[0].pain_points
     ('Ana', ['slow'])
@@ -35,7 +36,12 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "demographics": ("demographics", "demographic", "profile", "details"),
     "goals": ("goals", "goal", "objectives", "motivations", "needs", "aims"),
     "pain_points": (
-        "pain_points", "painpoints", "pains", "frustrations", "challenges", "problems",
+        "pain_points",
+        "painpoints",
+        "pains",
+        "frustrations",
+        "challenges",
+        "problems",
     ),
     "behaviours": ("behaviours", "behaviors", "behaviour", "behavior", "habits", "patterns"),
     "quotes": ("quotes", "quote", "key_quotes", "representative_quotes", "sayings"),
@@ -144,9 +150,9 @@ class PersonaParser:
         except ValueError:
             objects = []
         # Several objects separated by prose ("Persona 1: {...} Persona 2: {...}").
-        if (value is None or isinstance(value, dict)) and len(objects) > 1:
-            if all(isinstance(o, dict) for o in objects):
-                return objects
+        several = len(objects) > 1 and all(isinstance(o, dict) for o in objects)
+        if (value is None or isinstance(value, dict)) and several:
+            return objects
         return value if value is not None else (objects or None)
 
     def _items(self, value: object) -> list[object]:

@@ -273,8 +273,9 @@ class GenerationPipeline:
                 f"{problems}"
             )
         if len(personas) > call.count:
-            log.warning("the answer held %d personas%s; kept the first %d",
-                        len(personas), where, call.count)
+            log.warning(
+                "the answer held %d personas%s; kept the first %d", len(personas), where, call.count
+            )
             personas = personas[: call.count]
         for persona in personas:
             if persona.id:

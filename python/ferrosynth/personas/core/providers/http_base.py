@@ -109,7 +109,9 @@ class HTTPProvider:
     @base_url.setter
     def base_url(self, value: str) -> None:
         self.config = HTTPConfig(
-            value.rstrip("/"), self.config.max_connections, self.config.timeout,
+            value.rstrip("/"),
+            self.config.max_connections,
+            self.config.timeout,
             self.config.headers,
         )
 

@@ -31,15 +31,64 @@ from ferrosynth.personas.core.utils.async_helpers import run_sync
 
 __all__ = ["MockPersonaProvider"]
 
-_FIRST = ("Ana", "Ben", "Chen", "Dara", "Emeka", "Farah", "Goran", "Hana", "Ivan", "Jonas",
-          "Keiko", "Lena", "Mateo", "Nadia", "Omar", "Priya", "Quinn", "Rosa", "Sami", "Tessa")
-_LAST = ("Alvarez", "Brooks", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia", "Haddad",
-         "Ito", "Jensen", "Kowalski", "Larsen", "Moreau", "Novak", "Okafor", "Patel")
-_ROLES = ("product manager", "data analyst", "support lead", "field technician", "teacher",
-          "nurse", "small-business owner", "software engineer", "designer", "operations manager")
+_FIRST = (
+    "Ana",
+    "Ben",
+    "Chen",
+    "Dara",
+    "Emeka",
+    "Farah",
+    "Goran",
+    "Hana",
+    "Ivan",
+    "Jonas",
+    "Keiko",
+    "Lena",
+    "Mateo",
+    "Nadia",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Tessa",
+)
+_LAST = (
+    "Alvarez",
+    "Brooks",
+    "Costa",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "Garcia",
+    "Haddad",
+    "Ito",
+    "Jensen",
+    "Kowalski",
+    "Larsen",
+    "Moreau",
+    "Novak",
+    "Okafor",
+    "Patel",
+)
+_ROLES = (
+    "product manager",
+    "data analyst",
+    "support lead",
+    "field technician",
+    "teacher",
+    "nurse",
+    "small-business owner",
+    "software engineer",
+    "designer",
+    "operations manager",
+)
 _GOAL = re.compile(r"\b(want|need|wish|hope|goal|would like|prefer|love)", re.I)
-_PAIN = re.compile(r"\b(frustrat|hate|slow|hard|difficult|problem|annoy|can't|cannot|confus|"
-                   r"lost|broken|waste)", re.I)
+_PAIN = re.compile(
+    r"\b(frustrat|hate|slow|hard|difficult|problem|annoy|can't|cannot|confus|"
+    r"lost|broken|waste)",
+    re.I,
+)
 _SOURCE = re.compile(r"^=== source: (.+) ===$", re.M)
 
 
@@ -67,31 +116,42 @@ class MockPersonaProvider:
         data = prompt[start + len(DATA_BEGIN) : end] if 0 <= start < end else prompt
         canonical = json.dumps(body, sort_keys=True, ensure_ascii=False).encode()
         digest = hashlib.sha256(canonical).digest()
-        personas = [_persona(data, random.Random(digest + bytes([i % 256]) + i.to_bytes(4, "big")))
-                    for i in range(count)]
+        personas = [
+            _persona(data, random.Random(digest + bytes([i % 256]) + i.to_bytes(4, "big")))
+            for i in range(count)
+        ]
         content = (
             "Here are the personas grounded in the data:\n```json\n"
             + json.dumps({"personas": personas}, indent=2, ensure_ascii=False)
             + "\n```\n"
         )
         model = str(body.get("model") or self.model)
-        raw = {
+        input_tokens = estimate_request_tokens(body)
+        output_tokens = estimate_tokens(content)
+        raw: dict[str, Any] = {
             "id": "mock-" + digest.hex()[:24],
             "object": "chat.completion",
             "created": 0,
             "model": model,
-            "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": content}}],
-            "usage": {"prompt_tokens": estimate_request_tokens(body),
-                      "completion_tokens": estimate_tokens(content)},
+            "choices": [
+                {
+                    "index": 0,
+                    "finish_reason": "stop",
+                    "message": {"role": "assistant", "content": content},
+                }
+            ],
+            "usage": {
+                "prompt_tokens": estimate_request_tokens(body),
+                "completion_tokens": estimate_tokens(content),
+            },
         }
         return LLMResponse(
             content=content,
             tool_calls=[],
             model=model,
             finish_reason="stop",
-            input_tokens=raw["usage"]["prompt_tokens"],
-            output_tokens=raw["usage"]["completion_tokens"],
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
             raw=raw,
         )
 

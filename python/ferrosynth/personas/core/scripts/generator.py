@@ -37,9 +37,62 @@ __all__ = ["ScriptGenerator"]
 
 OnLeak = Literal["raise", "flag"]
 _STOP = frozenset(
-    "a an and are as at be but by for from have i if in is it its my of on or so that the "
-    "their them they this to too was we were what when with you your not just very really "
-    "can can't cannot do don't get it's i'm me our us".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "from",
+        "have",
+        "i",
+        "if",
+        "in",
+        "is",
+        "it",
+        "its",
+        "my",
+        "of",
+        "on",
+        "or",
+        "so",
+        "that",
+        "the",
+        "their",
+        "them",
+        "they",
+        "this",
+        "to",
+        "too",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "with",
+        "you",
+        "your",
+        "not",
+        "just",
+        "very",
+        "really",
+        "can",
+        "can't",
+        "cannot",
+        "do",
+        "don't",
+        "get",
+        "it's",
+        "i'm",
+        "me",
+        "our",
+        "us",
+    ]
 )
 _FORMAL = re.compile(r"\b(therefore|however|regarding|would appreciate|furthermore)\b", re.I)
 _CASUAL = re.compile(r"\b(gonna|wanna|kinda|stuff|yeah|lol|hey|ugh)\b|!", re.I)
@@ -48,9 +101,7 @@ _CASUAL = re.compile(r"\b(gonna|wanna|kinda|stuff|yeah|lol|hey|ugh)\b|!", re.I)
 class ScriptGenerator:
     """Builds :class:`CharacterCard` objects."""
 
-    def __init__(
-        self, auditor: PrivacyAuditor | None = None, *, on_leak: OnLeak = "raise"
-    ) -> None:
+    def __init__(self, auditor: PrivacyAuditor | None = None, *, on_leak: OnLeak = "raise") -> None:
         if on_leak not in ("raise", "flag"):
             raise ValueError(f"on_leak must be 'raise' or 'flag', got {on_leak!r}")
         self.auditor = auditor or PrivacyAuditor()
@@ -148,8 +199,8 @@ def _style(quotes: list[str], tone: Any) -> CommunicationStyle:
     vocabulary = [w for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:8]]
     return CommunicationStyle(
         tone=str(tone or "neutral"),
-        formality=formality,  # type: ignore[arg-type]
-        verbosity=verbosity,  # type: ignore[arg-type]
+        formality=formality,
+        verbosity=verbosity,
         vocabulary=vocabulary,
     )
 

@@ -98,8 +98,10 @@ class PrivacyAuditor:
     def check_leakage(self, text: str, source_text: str) -> list[LeakageFinding]:
         """Every finding for ``text`` against ``source_text`` (identifiers, quotes, overlap)."""
         findings: list[LeakageFinding] = []
-        for kind, pattern, label in (("email", _EMAIL, "e-mail address"),
-                                     ("phone", _PHONE, "phone number")):
+        for kind, pattern, label in (
+            ("email", _EMAIL, "e-mail address"),
+            ("phone", _PHONE, "phone number"),
+        ):
             for match in sorted(set(pattern.findall(text))):
                 where = "also in the source" if match in source_text else "not in the source"
                 findings.append(LeakageFinding(kind, f"{label} {match!r} ({where})", 1.0))  # type: ignore[arg-type]
@@ -110,11 +112,14 @@ class PrivacyAuditor:
         findings += self._quotes(text, words, source)
         overlap = self._overlap(words, source)
         if overlap > 0:
-            findings.append(LeakageFinding(
-                "ngram_overlap",
-                f"{overlap:.0%} of the card's {self.ngram_size}-word sequences occur in the source",
-                overlap,
-            ))
+            findings.append(
+                LeakageFinding(
+                    "ngram_overlap",
+                    f"{overlap:.0%} of the card's {self.ngram_size}-word sequences occur in "
+                    "the source",
+                    overlap,
+                )
+            )
         return findings
 
     def _overlap(self, words: list[str], source: list[str]) -> float:
@@ -138,7 +143,7 @@ class PrivacyAuditor:
         return [
             LeakageFinding(
                 "verbatim_quote",
-                f"verbatim quote of {end - start} words: \"{' '.join(words[start:end])}\"",
+                f'verbatim quote of {end - start} words: "{" ".join(words[start:end])}"',
                 share,
             )
             for start, end in spans

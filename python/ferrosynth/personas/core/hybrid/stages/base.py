@@ -77,7 +77,11 @@ async def run_stages(stages: Sequence[PipelineStage], input_data: list[Any]) -> 
         result = await stage.execute(data)
         metrics[stage.name] = result.metrics
         if not result.success:
-            return StageResult(output=result.output, metrics=metrics, success=False,
-                               errors=[f"{stage.name}: {e}" for e in result.errors])
+            return StageResult(
+                output=result.output,
+                metrics=metrics,
+                success=False,
+                errors=[f"{stage.name}: {e}" for e in result.errors],
+            )
         data = result.output
     return StageResult(output=data, metrics=metrics)
