@@ -10,7 +10,10 @@ import pytest
 MODULES = [
     "ferrosynth.llm",
     "ferrosynth.llm.errors",
+    "ferrosynth.llm.budget",
     "ferrosynth.llm.limiter",
+    "ferrosynth.llm.pricing",
+    "ferrosynth.llm.providers",
     "ferrosynth.llm.retry",
     "ferrosynth.llm.tokens",
     "ferrosynth.llm.types",

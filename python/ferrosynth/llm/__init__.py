@@ -13,6 +13,7 @@ Example::
 from __future__ import annotations
 
 from ferrosynth.llm.base import LLMProvider
+from ferrosynth.llm.budget import Budget
 from ferrosynth.llm.errors import (
     AuthenticationError,
     BudgetExceededError,
@@ -25,19 +26,40 @@ from ferrosynth.llm.errors import (
     StructuredOutputError,
 )
 from ferrosynth.llm.limiter import AdaptiveLimiter, Slot
+from ferrosynth.llm.pricing import CostEstimate, CostEstimator, ModelPrice, PricingData, cost_of
+from ferrosynth.llm.providers import (
+    PROVIDERS,
+    AnthropicProvider,
+    GeminiProvider,
+    HTTPProvider,
+    OllamaProvider,
+    OpenAIProvider,
+    make_provider,
+)
 from ferrosynth.llm.retry import RetryPolicy, is_retryable, retry_after_from_headers
 from ferrosynth.llm.tokens import estimate_request_tokens, estimate_tokens
 from ferrosynth.llm.types import ChatBody, LLMResponse, ProviderKind, response_from_openai
 
 __all__ = [
+    "PROVIDERS",
     "AdaptiveLimiter",
+    "AnthropicProvider",
     "AuthenticationError",
+    "Budget",
     "BudgetExceededError",
     "ChatBody",
+    "CostEstimate",
+    "CostEstimator",
+    "GeminiProvider",
+    "HTTPProvider",
     "InvalidResponseError",
     "LLMError",
     "LLMProvider",
     "LLMResponse",
+    "ModelPrice",
+    "OllamaProvider",
+    "OpenAIProvider",
+    "PricingData",
     "ProviderConnectionError",
     "ProviderError",
     "ProviderKind",
@@ -46,9 +68,11 @@ __all__ = [
     "RetryPolicy",
     "Slot",
     "StructuredOutputError",
+    "cost_of",
     "estimate_request_tokens",
     "estimate_tokens",
     "is_retryable",
+    "make_provider",
     "response_from_openai",
     "retry_after_from_headers",
 ]
