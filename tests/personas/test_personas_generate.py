@@ -161,8 +161,9 @@ def test_budget_allows_a_run_that_fits_and_counts_what_it_spent(research: Path) 
         assert len(result.personas) == 2
     assert result.cost_usd is not None
     assert result.cost_usd > 0
-    assert generator.ledger.spent_usd == result.cost_usd
-    assert generator.ledger.reserved_usd == 0
+    assert generator.budget is not None
+    assert generator.budget.spent_usd == result.cost_usd
+    assert generator.budget.reserved_usd == 0
 
 
 def test_rate_limit_after_the_retry_policy(research: Path) -> None:
@@ -267,7 +268,12 @@ def test_parallel_respects_max_concurrent_and_keeps_order(tmp_path: Path) -> Non
         generator = AsyncPersonaGenerator(
             "openai", "gpt-4o-mini", base_url=server.base_url + "/v1", api_key="k", retry=FAST
         )
-        results = asyncio.run(generator.agenerate_parallel(paths, count=1, max_concurrent=2))
+
+        async def both() -> list[Any]:
+            async with generator:
+                return await generator.agenerate_parallel(paths, count=1, max_concurrent=2)
+
+        results = asyncio.run(both())
         assert server.count == 6
         assert server.max_in_flight == 2
     assert [r.personas[0].name for r in results] == [f"From {i}" for i in range(6)]

@@ -6,9 +6,9 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+from ferrosynth.llm import Budget
 from ferrosynth.personas.core.data import DataLoader, LoadedData
 from ferrosynth.personas.core.generation import chunking
-from ferrosynth.personas.core.generation.budget import BudgetLedger
 from ferrosynth.personas.core.generation.pipeline import (
     CompletionProvider,
     GenerationConfig,
@@ -26,7 +26,7 @@ _OVERRIDES = frozenset(PersonaConfig.model_fields)
 
 
 class GeneratorBase:
-    """Holds a :class:`PersonaConfig`, a provider built from it (or given), and a budget ledger
+    """Holds a :class:`PersonaConfig`, a provider built from it (or given), and a budget
     shared by every run of this generator (``max_cost`` is the generator's whole budget)."""
 
     def __init__(
@@ -60,7 +60,8 @@ class GeneratorBase:
         self.config = PersonaConfig(**values)
         self.loader = loader or DataLoader()
         self.cache = _open_cache(cache)
-        self.ledger = BudgetLedger(self.config.max_cost)
+        #: The generator's whole budget (``max_cost``), shared by all its runs; None = no limit.
+        self.budget = Budget(self.config.max_cost) if self.config.max_cost is not None else None
         self._progress: ProgressCallback | None = None
         self._api_key = api_key
         self._retry = retry
@@ -109,7 +110,7 @@ class GeneratorBase:
             self.provider,
             generation,
             cache=self.cache,
-            ledger=self.ledger,
+            budget=self.budget,
             progress=self._progress,
         )
 
@@ -118,6 +119,19 @@ class GeneratorBase:
         data = await asyncio.to_thread(self.loader.load, data_path)
         result = await self._pipeline(config).arun(data)
         return _result_model(config, data, result.__dict__)
+
+    async def aclose(self) -> None:
+        """Close the provider's connections on the running event loop (it reconnects if
+        used again)."""
+        if self._provider is not None:
+            await self._provider.aclose()
+
+    async def _run_closing(self, data_path: str | Path, count: int | None) -> GenerationResultModel:
+        """One run on a private event loop: its connections are closed before the loop ends."""
+        try:
+            return await self._run(data_path, count)
+        finally:
+            await self.aclose()
 
     def _estimate(self, data_path: str | Path, count: int | None) -> dict[str, Any]:
         config = self._config_for(count)

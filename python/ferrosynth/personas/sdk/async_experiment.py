@@ -36,7 +36,8 @@ class AsyncExperimentSDK(ExperimentSDK):
         """:meth:`ExperimentSDK.run` without blocking the event loop."""
         config = await self.aload(name, **overrides)
         generator = AsyncPersonaGenerator(provider, config=_persona_config(config), cache=cache)
-        result = await generator.agenerate(self.path(name) / "data")
+        async with generator:
+            result = await generator.agenerate(self.path(name) / "data")
         folder = await to_thread(self._write_run, name, config, result)
         return ExperimentRun(result, folder)
 

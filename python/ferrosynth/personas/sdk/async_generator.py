@@ -16,7 +16,14 @@ __all__ = ["AsyncPersonaGenerator"]
 
 
 class AsyncPersonaGenerator(GeneratorBase):
-    """:class:`PersonaGenerator` for ``async`` code (same constructor)."""
+    """:class:`PersonaGenerator` for ``async`` code (same constructor). Close it with
+    ``await generator.aclose()`` or use it as ``async with AsyncPersonaGenerator(...) as g:``."""
+
+    async def __aenter__(self) -> AsyncPersonaGenerator:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
 
     async def agenerate(
         self, data_path: str | Path, count: int | None = None

@@ -34,7 +34,7 @@ class PersonaGenerator(GeneratorBase):
 
     def generate(self, data_path: str | Path, count: int | None = None) -> GenerationResultModel:
         """Generate ``count`` personas (default: the configuration's) from a file or directory."""
-        return run_sync(self._run(data_path, count))
+        return run_sync(self._run_closing(data_path, count))
 
     def estimate_cost(self, data_path: str | Path, count: int | None = None) -> dict[str, Any]:
         """Estimate tokens and cost without contacting any provider.

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ferrosynth.personas.core.generation import chunking
-from ferrosynth.personas.core.providers.http_base import ConnectionPool, HTTPProvider
+from ferrosynth.personas.core.providers.http_base import HTTPProvider
 from ferrosynth.personas.core.utils.async_helpers import run_sync
 from ferrosynth.personas.exceptions import ConfigurationError
 
@@ -91,8 +91,7 @@ class ModelDiscovery:
             "gemini": "/v1beta/models",
             "ollama": "/api/tags",
         }[self.provider]
-        pool = ConnectionPool()
-        client = HTTPProvider(self.base_url, 2, self.timeout, headers=headers, pool=pool)
+        client = HTTPProvider(self.base_url, 2, self.timeout, headers=headers)
         client.name = self.provider
         try:
             data = await client._get(endpoint)

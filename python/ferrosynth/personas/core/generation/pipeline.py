@@ -15,19 +15,21 @@ from decimal import Decimal
 from typing import Any, Literal, Protocol, runtime_checkable
 
 from ferrosynth.llm import (
+    Budget,
     LLMError,
     LLMResponse,
     cost_of,
     estimate_request_tokens,
     response_from_openai,
 )
+from ferrosynth.llm import BudgetExceededError as LLMBudgetExceededError
 from ferrosynth.personas.core.data import LoadedData
 from ferrosynth.personas.core.generation import chunking
-from ferrosynth.personas.core.generation.budget import BudgetLedger
 from ferrosynth.personas.core.generation.parser import PersonaParser
 from ferrosynth.personas.core.generation.persona import Persona, persona_id
 from ferrosynth.personas.core.generation.prompts import build_messages
 from ferrosynth.personas.exceptions import (
+    BudgetExceededError,
     ConfigurationError,
     GenerationError,
     as_persona_error,
@@ -61,6 +63,8 @@ class CompletionProvider(Protocol):
     async def acomplete(
         self, body: dict[str, Any], *, timeout: float | None = None
     ) -> LLMResponse: ...
+
+    async def aclose(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -120,14 +124,16 @@ class GenerationPipeline:
         config: GenerationConfig,
         *,
         cache: Any = None,
-        ledger: BudgetLedger | None = None,
+        budget: Budget | None = None,
         progress: ProgressCallback | None = None,
         parser: PersonaParser | None = None,
     ) -> None:
         self.provider = provider
         self.config = config
         self.cache = cache
-        self.ledger = ledger if ledger is not None else BudgetLedger(config.max_cost)
+        if budget is None and config.max_cost is not None:
+            budget = Budget(config.max_cost)
+        self.budget = budget
         self.progress = progress
         self.parser = parser or PersonaParser()
 
@@ -207,7 +213,8 @@ class GenerationPipeline:
                 cost += call_cost or Decimal(0)
                 result.personas.extend(self._personas(text, call, number))
         finally:
-            self.ledger.settle(reserved, cost)
+            if self.budget is not None:
+                self.budget.commit(reserved, cost)
         self._step("Parsing response", total_steps, total_steps)
         result.cost_usd = cost if priced else None
         for index, persona in enumerate(result.personas):
@@ -228,7 +235,8 @@ class GenerationPipeline:
         }
 
     def _reserve(self, calls: list[PlannedCall]) -> Decimal:
-        if self.ledger.max_usd is None:
+        """Hold the run's worst-case cost before anything is sent."""
+        if self.budget is None:
             return Decimal(0)
         worst = self.worst_case_cost(calls)
         if worst is None:
@@ -236,12 +244,19 @@ class GenerationPipeline:
                 f"max_cost is set but no price is known for model {self.model!r}, so the "
                 "budget cannot be enforced"
             )
-        what = (
-            f"{len(calls)} request(s): {sum(c.input_tokens for c in calls)} input tokens + up "
-            f"to {self.config.max_tokens} output tokens each"
-        )
-        self.ledger.reserve(worst, what)
-        return worst
+        try:
+            return self.budget.reserve(worst)
+        except LLMBudgetExceededError as error:
+            raise BudgetExceededError(
+                f"the run may cost up to ${worst:.6f} ({len(calls)} request(s): "
+                f"{sum(c.input_tokens for c in calls)} input tokens + up to "
+                f"{self.config.max_tokens} output tokens each) on top of "
+                f"${error.spent_usd:.6f} spent or reserved; max_cost is "
+                f"${error.budget_usd:.6f}; nothing was sent",
+                budget_usd=error.budget_usd,
+                spent_usd=error.spent_usd,
+                needed_usd=error.needed_usd,
+            ) from None
 
     async def _complete(self, body: dict[str, Any], result: GenerationResult) -> LLMResponse:
         key = None

@@ -1,10 +1,14 @@
-"""Shared connection pooling for HTTP providers (the seed SDK's ``HTTPProvider``).
+"""Shared connection pooling for HTTP APIs (the seed SDK's ``HTTPProvider``).
 
-Subclass :class:`HTTPProvider` to talk to an HTTP API with pooled connections, timeouts and the
-LLM layer's typed errors (429 -> ``RateLimitError`` with ``retry_after``, 401/403 ->
-``AuthenticationError``, other statuses -> ``ProviderError``, timeouts -> ``ProviderTimeoutError``,
-refused connections -> ``ProviderConnectionError``). Clients are pooled per base URL and event loop
-in a :class:`ConnectionPool`, so many providers of one API share connections.
+Subclass :class:`HTTPProvider` to talk to an HTTP API with pooled keep-alive connections,
+timeouts and the typed errors (429 -> ``RateLimitError`` with ``retry_after``, 401/403 ->
+``AuthenticationError``, other statuses -> ``ProviderError``, timeouts ->
+``ProviderTimeoutError``, refused connections -> ``ProviderConnectionError``, a 2xx body that is
+not JSON -> ``InvalidResponseError``). The connections are the LLM layer's aiohttp session pool
+(one session per event loop); :class:`ConnectionPool` adds ``GET`` to it.
+
+This is the seed SDK's general HTTP base (``_get``/``_post`` returning JSON). The LLM providers
+themselves derive from :class:`ferrosynth.llm.HTTPProvider`, which maps chat requests.
 
 Example::
 
@@ -21,9 +25,10 @@ from __future__ import annotations
 import asyncio
 import json as _json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ferrosynth.llm import InvalidResponseError, retry_after_from_headers
+from ferrosynth.llm.http import HTTPResult, SessionPool
 from ferrosynth.personas.exceptions import (
     AuthenticationError,
     ProviderConnectionError,
@@ -32,12 +37,9 @@ from ferrosynth.personas.exceptions import (
     RateLimitError,
 )
 
-if TYPE_CHECKING:
-    import httpx
-
 __all__ = ["ConnectionPool", "HTTPConfig", "HTTPProvider"]
 
-_BODY_LIMIT = 500
+_USER_AGENT = "ferrosynth-personas"
 
 
 @dataclass(frozen=True)
@@ -50,38 +52,37 @@ class HTTPConfig:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-class ConnectionPool:
-    """One ``httpx.AsyncClient`` per (base URL, connection limit, event loop)."""
+class ConnectionPool(SessionPool):
+    """The LLM layer's per-event-loop aiohttp session pool, with ``GET`` as well as ``POST``."""
 
-    def __init__(self) -> None:
-        self._clients: dict[tuple[str, int, int], httpx.AsyncClient] = {}
+    def __init__(self, max_connections: int = 10) -> None:
+        super().__init__(max_connections=max_connections, user_agent=_USER_AGENT)
 
-    def client(self, config: HTTPConfig) -> httpx.AsyncClient:
-        """The pooled client for ``config`` on the running loop (created on first use)."""
-        import httpx
+    async def get(
+        self, url: str, headers: dict[str, str], timeout: float | None, *, provider: str
+    ) -> HTTPResult:
+        """GET ``url``; transport failures become typed errors."""
+        import aiohttp
 
-        key = (config.base_url, config.max_connections, id(asyncio.get_running_loop()))
-        client = self._clients.get(key)
-        if client is None or client.is_closed:
-            limits = httpx.Limits(
-                max_connections=config.max_connections,
-                max_keepalive_connections=config.max_connections,
-            )
-            client = httpx.AsyncClient(
-                base_url=config.base_url, limits=limits, timeout=config.timeout
-            )
-            self._clients[key] = client
-        return client
-
-    async def aclose(self) -> None:
-        """Close every client of the running loop."""
-        loop = id(asyncio.get_running_loop())
-        for key in [k for k in self._clients if k[2] == loop]:
-            await self._clients.pop(key).aclose()
-
-
-#: The pool shared by every :class:`HTTPProvider` unless one is given.
-DEFAULT_POOL = ConnectionPool()
+        session = self.session()
+        try:
+            async with session.get(
+                url,
+                headers=headers,
+                timeout=aiohttp.ClientTimeout(total=timeout),
+                allow_redirects=False,
+            ) as response:
+                body = await response.read()
+                headers_out = {k.lower(): v for k, v in response.headers.items()}
+                return HTTPResult(response.status, headers_out, body)
+        except asyncio.TimeoutError as error:
+            raise ProviderTimeoutError(
+                f"no response within {timeout} s", provider=provider, url=url
+            ) from error
+        except (aiohttp.ClientError, OSError) as error:
+            raise ProviderConnectionError(
+                f"connection failed: {type(error).__name__}: {error}", provider=provider, url=url
+            ) from error
 
 
 class HTTPProvider:
@@ -99,7 +100,7 @@ class HTTPProvider:
         pool: ConnectionPool | None = None,
     ) -> None:
         self.config = HTTPConfig(base_url.rstrip("/"), max_connections, timeout, headers or {})
-        self.pool = pool or DEFAULT_POOL
+        self.pool = pool or ConnectionPool(max_connections)
 
     @property
     def base_url(self) -> str:
@@ -108,52 +109,51 @@ class HTTPProvider:
 
     @base_url.setter
     def base_url(self, value: str) -> None:
-        self.config = HTTPConfig(
-            value.rstrip("/"),
-            self.config.max_connections,
-            self.config.timeout,
-            self.config.headers,
-        )
+        cfg = self.config
+        self.config = HTTPConfig(value.rstrip("/"), cfg.max_connections, cfg.timeout, cfg.headers)
 
     async def _post(self, endpoint: str, json: Any = None) -> Any:
-        return await self._request("POST", endpoint, json)
+        """POST ``json`` to ``endpoint`` (relative to the base URL); the decoded answer."""
+        url = self._url(endpoint)
+        payload = _json.dumps(json).encode()
+        headers = {"Content-Type": "application/json", **self.config.headers}
+        result = await self.pool.post(
+            url, payload, headers, self.config.timeout, provider=self.name, model=None
+        )
+        return self._decode(url, result)
 
     async def _get(self, endpoint: str) -> Any:
-        return await self._request("GET", endpoint, None)
+        """GET ``endpoint`` (relative to the base URL); the decoded answer."""
+        url = self._url(endpoint)
+        result = await self.pool.get(
+            url, dict(self.config.headers), self.config.timeout, provider=self.name
+        )
+        return self._decode(url, result)
 
-    async def _request(self, method: str, endpoint: str, payload: Any) -> Any:
-        import httpx
+    def _url(self, endpoint: str) -> str:
+        return self.config.base_url + "/" + endpoint.lstrip("/")
 
-        url = self.config.base_url + "/" + endpoint.lstrip("/")
-        details: dict[str, Any] = {"provider": self.name, "url": url}
-        client = self.pool.client(self.config)
-        try:
-            response = await client.request(
-                method, url, json=payload, headers=self.config.headers or None
-            )
-        except httpx.TimeoutException:
-            message = f"{method} {url} timed out after {self.config.timeout}s"
-            raise ProviderTimeoutError(message, **details) from None
-        except httpx.TransportError as error:
-            message = f"{method} {url} failed: {error}"
-            raise ProviderConnectionError(message, **details) from None
-        body = response.text[:_BODY_LIMIT]
-        status = response.status_code
+    def _decode(self, url: str, result: HTTPResult) -> Any:
+        body = result.body.decode("utf-8", "replace")
+        status = result.status
+        details: dict[str, Any] = {
+            "provider": self.name,
+            "url": url,
+            "status_code": status,
+            "body": body,
+        }
+        if status == 429:
+            retry_after = retry_after_from_headers(result.headers)
+            raise RateLimitError("rate limited (HTTP 429)", retry_after=retry_after, **details)
+        if status in (401, 403):
+            raise AuthenticationError(f"not authorised (HTTP {status})", **details)
         if status >= 400:
-            message = f"{method} {url} answered HTTP {status}"
-            if status == 429:
-                retry_after = retry_after_from_headers(response.headers)
-                raise RateLimitError(
-                    message, retry_after=retry_after, status_code=status, body=body, **details
-                )
-            cls = AuthenticationError if status in (401, 403) else ProviderError
-            raise cls(message, status_code=status, body=body, **details)
+            raise ProviderError(f"HTTP {status}", **details)
         try:
-            return response.json()
+            return _json.loads(body)
         except _json.JSONDecodeError:
-            message = f"{method} {url} answered with invalid JSON"
-            raise InvalidResponseError(message, status_code=status, body=body, **details) from None
+            raise InvalidResponseError("the answer is not JSON", **details) from None
 
     async def aclose(self) -> None:
-        """Close the pooled clients of the running loop."""
+        """Close this provider's connections on the running loop."""
         await self.pool.aclose()
