@@ -107,7 +107,7 @@ class GeneratorBase:
             max_cost=config.max_cost,
         )
         return GenerationPipeline(
-            self.provider,
+            lambda: self.provider,
             generation,
             cache=self.cache,
             budget=self.budget,

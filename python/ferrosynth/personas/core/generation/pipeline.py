@@ -120,7 +120,7 @@ class GenerationPipeline:
 
     def __init__(
         self,
-        provider: CompletionProvider,
+        provider: CompletionProvider | Callable[[], CompletionProvider],
         config: GenerationConfig,
         *,
         cache: Any = None,
@@ -128,7 +128,14 @@ class GenerationPipeline:
         progress: ProgressCallback | None = None,
         parser: PersonaParser | None = None,
     ) -> None:
-        self.provider = provider
+        # A provider, or a function making one on the first request (so that planning, the
+        # budget check and cost estimates never need a key or a connection).
+        self._provider: CompletionProvider | None = None
+        self._factory: Callable[[], CompletionProvider] | None = None
+        if isinstance(provider, CompletionProvider):
+            self._provider = provider
+        else:
+            self._factory = provider
         self.config = config
         self.cache = cache
         if budget is None and config.max_cost is not None:
@@ -138,9 +145,19 @@ class GenerationPipeline:
         self.parser = parser or PersonaParser()
 
     @property
+    def provider(self) -> CompletionProvider:
+        """The provider (made on first use when a factory was given)."""
+        if self._provider is None:
+            assert self._factory is not None
+            self._provider = self._factory()
+        return self._provider
+
+    @property
     def model(self) -> str:
         """The model asked for: the config's, else the provider's default."""
-        model = self.config.model or self.provider.model
+        model = self.config.model
+        if not model and self._provider is not None:
+            model = self._provider.model
         if not model:
             raise ConfigurationError("no model given and the provider has no default model")
         return model
