@@ -22,6 +22,7 @@ class FakeLLM:
         self.auth: list[str] = []
         self.script: dict[str, list[Any]] = {}
         self.slow_s = 0.0
+        self.delay_s = 0.0  # every answer waits this long
         self.lock = threading.Lock()
         outer = self
 
@@ -40,6 +41,8 @@ class FakeLLM:
                     outer.auth.append(self.headers.get("Authorization", ""))
                     plan = outer.script.get(content)
                     step = plan.pop(0) if plan else None
+                if outer.delay_s:
+                    time.sleep(outer.delay_s)
                 if step == "slow":
                     time.sleep(outer.slow_s)
                     step = None

@@ -291,4 +291,5 @@ def _describe(error: Exception) -> str:
 # `register(app)` that adds its commands; their heavy imports happen inside the commands, so that
 # `ferrosynth --help` and `import ferrosynth.cli` stay light. Register new groups below.
 from ferrosynth.cli import server as _server  # noqa: E402
+
 _server.register(app)

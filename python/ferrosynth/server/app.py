@@ -23,7 +23,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from ferrosynth.server.auth import check_bearer
 from ferrosynth.server.config import ServerConfig
-from ferrosynth.server.ingest import BadUpload, read_upload
+from ferrosynth.server.ingest import UploadRejectedError, read_upload
 from ferrosynth.server.keys import Keyring
 from ferrosynth.server.render import batch_json, task_json, totals_json
 from ferrosynth.server.stats import parse_time_range, usage_stats
@@ -55,7 +55,7 @@ class IntervalParam(str, Enum):
     week = "week"
     w1 = "1w"
     month = "month"
-    M1 = "1M"  # noqa: N815 - the contract's spelling
+    M1 = "1M"
     quarter = "quarter"
     q1 = "1q"
     year = "year"
@@ -165,9 +165,7 @@ def create_app(
         bid = batch_id or str(uuid.uuid4())
         ingest = store.begin_ingest(bid)
 
-        async def store_chunk(
-            tasks: Sequence[NewTask], creds: Sequence[tuple[str, bytes]]
-        ) -> None:
+        async def store_chunk(tasks: Sequence[NewTask], creds: Sequence[tuple[str, bytes]]) -> None:
             await run(ingest.add, tasks, creds)
 
         try:
@@ -179,7 +177,7 @@ def create_app(
                 store_chunk=store_chunk,
             )
             await run(ingest.commit)
-        except BadUpload as e:
+        except UploadRejectedError as e:
             await run(ingest.rollback)
             return _json({"detail": e.detail}, e.status)
         except BaseException as e:
@@ -241,9 +239,7 @@ def create_app(
         page_size: Annotated[int, Query(ge=1, le=10000)] = 100,
     ) -> Response:
         total = await run(store.count_tasks, batch_id, task_status.value)
-        rows = await run(
-            store.page, batch_id, task_status.value, (page - 1) * page_size, page_size
-        )
+        rows = await run(store.page, batch_id, task_status.value, (page - 1) * page_size, page_size)
         tasks = ",".join(task_json(t) for t in rows)
         return _raw_json(
             f'{{"total":{total},"page":{page},"page_size":{page_size},"tasks":[{tasks}]}}'
@@ -257,7 +253,6 @@ def create_app(
             seconds = parse_time_range(time_range)
         except ValueError as e:
             return _json({"detail": f"Invalid time_range parameter: {e}"}, 400)
-
 
         now = time.time()
         rows = await run(store.stats_rows, batch_id, now - seconds, now)

@@ -1,4 +1,4 @@
-"""Bearer-key authentication: 401 (never 403) with the contract's bodies, compared in constant time."""
+"""Bearer-key authentication: 401 (never 403) with the contract's bodies, in constant time."""
 
 from __future__ import annotations
 

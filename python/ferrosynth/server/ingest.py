@@ -18,17 +18,24 @@ from typing import Any
 
 import orjson
 
+from ferrosynth.errors import FerrosynthError
 from ferrosynth.server.keys import Keyring
 from ferrosynth.store.tasks import NewTask
 
-__all__ = ["BadUpload", "UploadReport", "UploadTooLarge", "parse_line", "read_upload"]
+__all__ = [
+    "UploadRejectedError",
+    "UploadReport",
+    "UploadTooLargeError",
+    "parse_line",
+    "read_upload",
+]
 
 _CHUNK_TASKS = 5000
 _MAX_LINE_BYTES = 16 << 20
 _MAX_REPORTED = 20
 
 
-class BadUpload(Exception):
+class UploadRejectedError(FerrosynthError):
     """The upload cannot be read as a batch; ``status`` is the HTTP status to answer."""
 
     def __init__(self, status: int, detail: Any) -> None:
@@ -37,7 +44,7 @@ class BadUpload(Exception):
         self.detail = detail
 
 
-class UploadTooLarge(BadUpload):
+class UploadTooLargeError(UploadRejectedError):
     def __init__(self, limit: int) -> None:
         super().__init__(413, f"Upload larger than the limit of {limit} bytes")
 
@@ -183,13 +190,13 @@ async def read_upload(
     store_chunk: Callable[[Sequence[NewTask], Sequence[tuple[str, bytes]]], Awaitable[None]],
 ) -> UploadReport:
     """Parse a ``multipart/form-data`` upload with a ``file`` part of JSONL; every parsed chunk
-    of tasks is handed to ``store_chunk`` as it completes. Raises :class:`BadUpload`."""
+    of tasks is handed to ``store_chunk`` as it completes. Raises :class:`UploadRejectedError`."""
     from python_multipart.multipart import MultipartParser, parse_options_header
 
     kind, options = parse_options_header(content_type)
     boundary = options.get(b"boundary")
     if kind != b"multipart/form-data" or not boundary:
-        raise BadUpload(422, _missing_file())
+        raise UploadRejectedError(422, _missing_file())
 
     lines = _Lines()
     builder = _TaskBuilder(keyring)
@@ -231,7 +238,7 @@ async def read_upload(
 
     parser = MultipartParser(
         boundary,
-        {  # type: ignore[arg-type]
+        {
             "on_header_field": on_header_field,
             "on_header_value": on_header_value,
             "on_header_end": on_header_end,
@@ -253,22 +260,22 @@ async def read_upload(
     async for chunk in chunks:
         total += len(chunk)
         if total > max_bytes:
-            raise UploadTooLarge(max_bytes)
+            raise UploadTooLargeError(max_bytes)
         try:
             parser.write(chunk)
         except Exception as e:
-            raise BadUpload(400, f"Malformed multipart body: {e}") from e
+            raise UploadRejectedError(400, f"Malformed multipart body: {e}") from e
         if bad_name:
-            raise BadUpload(400, "Only JSONL files are supported")
+            raise UploadRejectedError(400, "Only JSONL files are supported")
         await flush(False)
     try:
         parser.finalize()
     except Exception as e:
-        raise BadUpload(400, f"Malformed multipart body: {e}") from e
+        raise UploadRejectedError(400, f"Malformed multipart body: {e}") from e
     if bad_name:
-        raise BadUpload(400, "Only JSONL files are supported")
+        raise UploadRejectedError(400, "Only JSONL files are supported")
     if not seen_file:
-        raise BadUpload(422, _missing_file())
+        raise UploadRejectedError(422, _missing_file())
     await flush(True)
     return builder.report
 

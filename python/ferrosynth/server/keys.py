@@ -17,13 +17,15 @@ import hashlib
 import hmac
 import os
 
+from ferrosynth.errors import FerrosynthError
+
 __all__ = ["Keyring", "SealedKeyError"]
 
 _NONCE = 16
 _TAG = 16
 
 
-class SealedKeyError(Exception):
+class SealedKeyError(FerrosynthError):
     """A stored key cannot be opened (the server secret changed, or the record was altered)."""
 
 

@@ -33,7 +33,7 @@ class RetryRules:
     def delay(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
             return min(max(retry_after, 0.0), self.max_s)
-        return random.uniform(0.0, min(self.max_s, self.base_s * (2**attempt)))  # noqa: S311
+        return random.uniform(0.0, min(self.max_s, self.base_s * (2**attempt)))
 
 
 @dataclass(frozen=True)
@@ -46,13 +46,13 @@ class CallResult:
     duration_ms: int
 
 
-class _Retry(Exception):
+class _RetryableError(Exception):
     def __init__(self, reason: str, retry_after: float | None = None) -> None:
         super().__init__(reason)
         self.retry_after = retry_after
 
 
-class _Permanent(Exception):
+class _PermanentError(Exception):
     pass
 
 
@@ -93,21 +93,21 @@ async def _attempt(
             status = resp.status
             retry_after = _retry_after(resp.headers.get("Retry-After"))
     except asyncio.TimeoutError as e:
-        raise _Retry(f"provider timed out after {timeout:g} s") from e
+        raise _RetryableError(f"provider timed out after {timeout:g} s") from e
     except aiohttp.ClientError as e:
-        raise _Retry(f"cannot reach the provider: {type(e).__name__}: {e}") from e
+        raise _RetryableError(f"cannot reach the provider: {type(e).__name__}: {e}") from e
     if status == 429:
-        raise _Retry("provider answered 429 Too Many Requests", retry_after)
+        raise _RetryableError("provider answered 429 Too Many Requests", retry_after)
     if status >= 500:
-        raise _Retry(f"provider answered {status}: {_short(raw)}")
+        raise _RetryableError(f"provider answered {status}: {_short(raw)}")
     if status >= 400:
-        raise _Permanent(f"provider answered {status}: {_short(raw)}")
+        raise _PermanentError(f"provider answered {status}: {_short(raw)}")
     try:
         answer = orjson.loads(raw)
     except orjson.JSONDecodeError as e:
-        raise _Permanent(f"provider answered {status} with a body that is not JSON") from e
+        raise _PermanentError(f"provider answered {status} with a body that is not JSON") from e
     if not isinstance(answer, dict):
-        raise _Permanent(f"provider answered {status} with JSON that is not an object")
+        raise _PermanentError(f"provider answered {status} with JSON that is not an object")
     error = answer.get("error")
     if isinstance(error, dict):
         code = error.get("code")
@@ -116,10 +116,10 @@ async def _attempt(
         if isinstance(code, int) and not isinstance(code, bool):
             message = f"provider error {code}: {str(error.get('message', ''))[:200]}"
             if code == 429:
-                raise _Retry(message, retry_after)
+                raise _RetryableError(message, retry_after)
             if code >= 500:
-                raise _Retry(message)
-            raise _Permanent(message)
+                raise _RetryableError(message)
+            raise _PermanentError(message)
     return raw, answer
 
 
@@ -144,13 +144,13 @@ async def call_provider(
         t0 = time.monotonic()
         try:
             _raw, answer = await _attempt(session, url, payload, headers, rules.timeout_s)
-        except _Retry as e:
+        except _RetryableError as e:
             if attempt >= rules.max_retries:
                 return failure(f"{e} (gave up after {attempt + 1} attempts)", started)
             await asyncio.sleep(rules.delay(attempt, e.retry_after))
             attempt += 1
             continue
-        except _Permanent as e:
+        except _PermanentError as e:
             return failure(str(e), started)
         except aiohttp.InvalidURL:
             return failure(f"invalid provider url {url!r}", started)

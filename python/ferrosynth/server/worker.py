@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 import uuid
 from typing import TYPE_CHECKING
 
 from ferrosynth.server.keys import Keyring, SealedKeyError
-from ferrosynth.server.outbound import CallResult, RetryRules, call_provider, failure as _failed
+from ferrosynth.server.outbound import CallResult, RetryRules, call_provider
+from ferrosynth.server.outbound import failure as _failed
 from ferrosynth.store.tasks import ClaimedTask, TaskOutcome, TaskStore
 
 if TYPE_CHECKING:
@@ -59,6 +61,8 @@ class WorkerPool:
         self._wake = asyncio.Event()
         self._slot_free = asyncio.Event()
         self._stopping = False
+        # batches deleted through this process: a claim that raced the delete is dropped
+        self._deleted: dict[str, float] = {}
         self._loops: list[asyncio.Task[None]] = []
         self._session: aiohttp.ClientSession | None = None
         self.calls = 0
@@ -102,6 +106,9 @@ class WorkerPool:
 
     def cancel_batch(self, batch_id: str) -> int:
         """Stop this process's in-flight calls of a deleted batch; returns how many."""
+        now = time.monotonic()
+        self._deleted = {b: t for b, t in self._deleted.items() if now - t < 60.0}
+        self._deleted[batch_id] = now
         cancelled = 0
         for _seq, (bid, task) in list(self._inflight.items()):
             if bid == batch_id:
@@ -140,12 +147,14 @@ class WorkerPool:
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), _IDLE_POLL_S)
                 continue
+            if self._deleted:
+                claimed = [t for t in claimed if t.batch_id not in self._deleted]
             for task in claimed:
                 runner = asyncio.create_task(self._process(task), name=task.message_id)
                 self._inflight[task.seq] = (task.batch_id, runner)
-                runner.add_done_callback(lambda _t, seq=task.seq: self._done(seq))
+                runner.add_done_callback(functools.partial(self._done, task.seq))
 
-    def _done(self, seq: int) -> None:
+    def _done(self, seq: int, _task: object = None) -> None:
         self._inflight.pop(seq, None)
         self._slot_free.set()
 

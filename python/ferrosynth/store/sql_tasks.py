@@ -7,6 +7,7 @@ row reader serves both.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -168,10 +169,8 @@ class SQLTaskStore:
         with self._all_lock:
             conns, self._all = self._all, []
         for conn in conns:
-            try:
+            with contextlib.suppress(Exception):  # closing on shutdown, from any thread
                 conn.close()
-            except Exception:  # noqa: S110 - closing on shutdown, from any thread
-                pass
         self._local = threading.local()
 
     # --- ingest -------------------------------------------------------------------------------
@@ -328,8 +327,9 @@ class SQLTaskStore:
         def run(cur: Cursor) -> int:
             cur.executemany(
                 self._q(
-                    "UPDATE fs_tasks SET status = ?, cached = ?, completions = ?, prompt_tokens = ?, "
-                    "completion_tokens = ?, total_tokens = ?, completed_at = ?, duration_ms = ?, "
+                    "UPDATE fs_tasks SET status = ?, cached = ?, completions = ?, "
+                    "prompt_tokens = ?, completion_tokens = ?, total_tokens = ?, "
+                    "completed_at = ?, duration_ms = ?, "
                     "worker = NULL, cred_id = NULL WHERE seq = ? AND worker = ?"
                 ),
                 [
@@ -383,7 +383,9 @@ class SQLTaskStore:
         )
         return [_batch_row(r) for r in rows]
 
-    def export(self, batch_id: str, status: TaskStatus | None, chunk: int) -> Iterator[list[TaskRow]]:
+    def export(
+        self, batch_id: str, status: TaskStatus | None, chunk: int
+    ) -> Iterator[list[TaskRow]]:
         """The batch's tasks in upload order, ``chunk`` at a time (keyset paging: each chunk is
         one short query, so a long export holds no transaction open)."""
         last = -1
@@ -458,9 +460,7 @@ class SQLTaskStore:
         return TotalsRow(*(int(v or 0) for v in r))
 
     def queue_depth(self) -> int:
-        rows = self._read(
-            "SELECT COUNT(*) FROM fs_tasks WHERE status IN ('PENDING', 'PROCESSING')"
-        )
+        rows = self._read("SELECT COUNT(*) FROM fs_tasks WHERE status IN ('PENDING', 'PROCESSING')")
         return int(rows[0][0])
 
     def live_workers(self, ttl_s: float) -> int:

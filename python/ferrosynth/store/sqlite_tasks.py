@@ -111,5 +111,3 @@ class _SQLiteIngest:
             finally:
                 self._conn.close()
                 self._conn = None
-
-

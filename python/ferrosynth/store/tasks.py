@@ -1,11 +1,11 @@
 """The task store of the Synthgen-compatible server: records, and the protocol both stores follow.
 
-A task is one provider request of a batch. Its life: ``PENDING`` -> (``PROCESSING``) -> ``COMPLETED``
-or ``FAILED``, never changing once terminal. A worker *claims* tasks (the store marks them with the
-worker's id in the same transaction that selects them, so no two workers get the same task), calls
-the provider, and *finishes* them. A worker that stops sending heartbeats loses its claims, and its
-tasks go back to the queue: a crash at any moment loses nothing, and an answer that is stored is
-never requested again.
+A task is one provider request of a batch. Its life: ``PENDING`` -> (``PROCESSING``) ->
+``COMPLETED`` or ``FAILED``, never changing once terminal. A worker *claims* tasks (the store
+marks them with the worker's id in the same transaction that selects them, so no two workers get
+the same task), calls the provider, and *finishes* them. A worker that stops sending heartbeats
+loses its claims, and its tasks go back to the queue: a crash at any moment loses nothing, and an
+answer that is stored is never requested again.
 
 Two implementations share one SQL core (:mod:`ferrosynth.store.sql_tasks`):
 :class:`~ferrosynth.store.sqlite_tasks.SQLiteTaskStore` (one file, WAL) and
