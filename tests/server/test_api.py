@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from tests.server.conftest import API_KEY, LiveServer, base_config, wait_for
 from tests.server.fake_llm import FakeLLM

@@ -3,6 +3,7 @@ processes share one store without processing a task twice; deleting a batch stop
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -65,9 +66,7 @@ def completed_in_store(store_url: str, batch_id: str) -> set[str]:
     store = open_task_store(store_url)
     try:
         return {
-            t.custom_id or ""
-            for rows in store.export(batch_id, "COMPLETED", 1000)
-            for t in rows
+            t.custom_id or "" for rows in store.export(batch_id, "COMPLETED", 1000) for t in rows
         }
     finally:
         store.close()
@@ -90,7 +89,7 @@ def test_kill_9_mid_batch_then_restart(
     procs.append(first)
     first.wait_ready()
     assert post(first.url, jsonl(llm, n, "k"), "kb")["total_tasks"] == n
-    wait_for(lambda: (batch(first.url, "kb")["completed_tasks"] >= 30), what="some progress")
+    wait_for(lambda: batch(first.url, "kb")["completed_tasks"] >= 30, what="some progress")
     first.kill9()
     answered = completed_in_store(store_url, "kb")
     asked_before = llm.contents()
@@ -99,9 +98,7 @@ def test_kill_9_mid_batch_then_restart(
     second = ServerProcess(store_url, concurrency=8)
     procs.append(second)
     second.wait_ready()
-    wait_for(
-        lambda: batch(second.url, "kb")["batch_status"] == "COMPLETED", 60, "batch completed"
-    )
+    wait_for(lambda: batch(second.url, "kb")["batch_status"] == "COMPLETED", 60, "batch completed")
     tasks = export(second.url, "kb")
     ids = [t["custom_id"] for t in tasks]
     assert len(ids) == n
@@ -129,7 +126,7 @@ def test_kill_9_during_an_upload_stores_no_half_batch(
     first.wait_ready()
     lines = jsonl(llm, 8000, "u").encode()
     head = (
-        b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"batch.jsonl\"\r\n"
+        b'--XyZ\r\nContent-Disposition: form-data; name="file"; filename="batch.jsonl"\r\n'
         b"Content-Type: application/x-jsonlines\r\n\r\n"
     )
     sent = threading.Event()
@@ -143,7 +140,7 @@ def test_kill_9_during_an_upload_stores_no_half_batch(
                 time.sleep(30)  # hold the upload open: the server dies meanwhile
 
     def upload() -> None:
-        try:
+        with contextlib.suppress(httpx.HTTPError):
             httpx.post(
                 f"{first.url}/api/v1/batches",
                 params={"batch_id": "half"},
@@ -151,8 +148,6 @@ def test_kill_9_during_an_upload_stores_no_half_batch(
                 headers={**HEADERS, "Content-Type": "multipart/form-data; boundary=XyZ"},
                 timeout=60,
             )
-        except httpx.HTTPError:
-            pass
 
     thread = threading.Thread(target=upload, daemon=True)
     thread.start()
