@@ -37,7 +37,7 @@ def chromium(url: str, tmp_path: Path, *args: str) -> subprocess.CompletedProces
             "--virtual-time-budget=8000",
             *args,
             url,
-        ],  # fmt: skip
+        ],
         capture_output=True,
         text=True,
         timeout=90,
@@ -49,7 +49,8 @@ def png_rows(path: Path, rows: int) -> tuple[int, int, list[bytes]]:
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
     width, height, depth, color = struct.unpack(">IIBB", data[16:26])
-    assert depth == 8 and color in (2, 6), (depth, color)
+    assert depth == 8, depth
+    assert color in (2, 6), color
     bpp = 4 if color == 6 else 3
     idat, pos = b"", 8
     while pos < len(data):
