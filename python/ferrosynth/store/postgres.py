@@ -8,6 +8,7 @@ whichever server starts first (under an advisory lock). Uploads go in with ``COP
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
@@ -118,9 +119,14 @@ class _PostgresIngest:
     def __init__(self, store: PostgresTaskStore, batch_id: str) -> None:
         self._store = store
         self._batch_id = batch_id
+        self._lock = threading.Lock()  # add/commit/rollback may come from different threads
         self._conn: Any = None
 
     def add(self, tasks: Sequence[NewTask], credentials: Sequence[tuple[str, bytes]]) -> None:
+        with self._lock:
+            self._add(tasks, credentials)
+
+    def _add(self, tasks: Sequence[NewTask], credentials: Sequence[tuple[str, bytes]]) -> None:
         if self._conn is None:
             import psycopg
 
@@ -131,17 +137,20 @@ class _PostgresIngest:
             self._store._insert_tasks(cur, self._batch_id, tasks)
 
     def commit(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.commit()
-            finally:
-                self._conn.close()
-                self._conn = None
+        with self._lock:
+            self._end(commit=True)
 
     def rollback(self) -> None:
+        with self._lock:
+            self._end(commit=False)
+
+    def _end(self, *, commit: bool) -> None:
         if self._conn is not None:
             try:
-                self._conn.rollback()
+                if commit:
+                    self._conn.commit()
+                else:
+                    self._conn.rollback()
             finally:
                 self._conn.close()
                 self._conn = None

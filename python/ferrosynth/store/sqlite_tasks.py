@@ -7,6 +7,7 @@ writers take turns through SQLite's own lock (``BEGIN IMMEDIATE`` with a long bu
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -84,9 +85,14 @@ class _SQLiteIngest:
     def __init__(self, store: SQLiteTaskStore, batch_id: str) -> None:
         self._store = store
         self._batch_id = batch_id
+        self._lock = threading.Lock()  # add/commit/rollback may come from different threads
         self._conn: sqlite3.Connection | None = None
 
     def add(self, tasks: Sequence[NewTask], credentials: Sequence[tuple[str, bytes]]) -> None:
+        with self._lock:
+            self._add(tasks, credentials)
+
+    def _add(self, tasks: Sequence[NewTask], credentials: Sequence[tuple[str, bytes]]) -> None:
         if self._conn is None:
             self._conn = self._store._connect()
             self._conn.execute("BEGIN IMMEDIATE")
@@ -97,17 +103,17 @@ class _SQLiteIngest:
         cur.close()
 
     def commit(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.execute("COMMIT")
-            finally:
-                self._conn.close()
-                self._conn = None
+        with self._lock:
+            self._end(commit=True)
 
     def rollback(self) -> None:
+        with self._lock:
+            self._end(commit=False)
+
+    def _end(self, *, commit: bool) -> None:
         if self._conn is not None:
             try:
-                self._conn.execute("ROLLBACK")
+                self._conn.execute("COMMIT" if commit else "ROLLBACK")
             finally:
                 self._conn.close()
                 self._conn = None
