@@ -110,9 +110,10 @@ class WorkerPool:
         self._deleted = {b: t for b, t in self._deleted.items() if now - t < 60.0}
         self._deleted[batch_id] = now
         cancelled = 0
-        for _seq, (bid, task) in list(self._inflight.items()):
+        for seq, (bid, task) in list(self._inflight.items()):
             if bid == batch_id:
                 task.cancel()
+                self._inflight.pop(seq, None)
                 cancelled += 1
         return cancelled
 
