@@ -74,7 +74,7 @@ def test_the_docs_worked_example_runs(
     )
     namespace: dict[str, Any] = {}
     try:
-        exec(compile(source, str(DOC), "exec"), namespace)  # noqa: S102 - our own documentation
+        exec(compile(source, str(DOC), "exec"), namespace)  # our own documentation
     finally:  # 0.0.7 has no close() nor `with` (its README says otherwise): close its httpx client
         if "client" in namespace:
             namespace["client"]._client.close()
