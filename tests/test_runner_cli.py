@@ -18,6 +18,12 @@ from tests.runner_support import ScriptedServer
 from tests.test_runner_run import read_output, write_requests
 
 
+@pytest.fixture(autouse=True)
+def _no_default_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The CLI caches by default (in ~/.cache); these runs must reach the server every time.
+    monkeypatch.setenv("FERROSYNTH_CACHE", "off")
+
+
 def cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "ferrosynth.cli", "llm", *args]
 
@@ -187,3 +193,20 @@ def test_budget_exit_status_and_summary(tmp_path: Path) -> None:
     assert result.returncode == 3
     assert result.stderr.startswith("budget: 0 answered")
     assert server.stats.requests == 0
+
+
+def test_cli_cache_hits_on_a_second_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FERROSYNTH_CACHE")
+    source = write_requests(tmp_path / "in.jsonl", 20)
+    cache = tmp_path / "cache.sqlite3"
+    with ScriptedServer() as server:
+        for name in ("a", "b"):
+            out = tmp_path / f"{name}.jsonl"
+            args = ["run", str(source), "-o", str(out), "--base-url", server.base_url]
+            result = subprocess.run(
+                cli(*args, "--cache", str(cache)), capture_output=True, text=True, timeout=60
+            )
+            assert result.returncode == 0, result.stderr
+    assert server.stats.requests == 20
+    assert "0 answered, 0 failed, 20 cached" in result.stderr
+    assert all(line["cached"] for line in read_output(tmp_path / "b.jsonl"))

@@ -327,3 +327,18 @@ def test_scripted_server_answers_like_openai() -> None:
     body = orjson.loads(completion({"model": "m", "messages": [{"role": "user", "content": "x"}]}))
     assert body["object"] == "chat.completion"
     assert body["usage"]["completion_tokens"] == 3
+
+
+def test_the_provider_transport_gives_the_same_lines(tmp_path: Path) -> None:
+    source = write_requests(tmp_path / "in.jsonl", 40)
+    with ScriptedServer(latency=0.01) as server:
+        fast = run_batch(source, tmp_path / "fast.jsonl", base_url=server.base_url)
+        slow = run_batch(
+            source, tmp_path / "provider.jsonl", base_url=server.base_url, transport="provider"
+        )
+    assert (fast.progress.done, slow.progress.done) == (40, 40)
+    by_id = {line["custom_id"]: line for line in read_output(tmp_path / "fast.jsonl")}
+    for line in read_output(tmp_path / "provider.jsonl"):
+        assert line["response"]["body"] == by_id[line["custom_id"]]["response"]["body"]
+        assert line["cost"] == by_id[line["custom_id"]]["cost"]
+    assert server.stats.requests == 80

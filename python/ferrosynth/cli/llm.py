@@ -10,7 +10,6 @@ the run, 130 when interrupted, 2 on bad input (before any request).
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -62,10 +61,7 @@ def _cache_setting(cache: Path | None, no_cache: bool) -> Any:
         return "off"
     if cache is not None:
         return cache
-    env = os.environ.get("FERROSYNTH_CACHE")
-    if env and env not in ("off", "readonly"):
-        return Path(env)
-    return "off"
+    return "default"  # the LLM layer's cache file; FERROSYNTH_CACHE=off|readonly|PATH applies
 
 
 @llm_app.command("run")
@@ -92,7 +88,12 @@ def run(
     ] = None,
     tpm: Annotated[float | None, typer.Option("--tpm", help="Tokens per minute, at most.")] = None,
     cache: Annotated[
-        Path | None, typer.Option("--cache", help="Request cache (SQLite file).")
+        Path | None,
+        typer.Option(
+            "--cache",
+            help="Request cache (SQLite file); default: ~/.cache/ferrosynth/llm-cache.sqlite3"
+            " or FERROSYNTH_CACHE.",
+        ),
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Use no request cache.")] = False,
     dry_run: Annotated[

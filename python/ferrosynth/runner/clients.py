@@ -184,17 +184,16 @@ def _json_or_text(raw: bytes) -> Any:
 
 
 class ProviderClient:
-    """Any provider of the LLM layer (``make_provider``); it retries by itself."""
+    """Any provider of the LLM layer (``make_provider``): it retries by itself and holds the
+    run's adaptive-limiter slot per attempt."""
 
-    def __init__(self, provider: LLMProvider, *, limiter: AdaptiveLimiter) -> None:
+    def __init__(self, provider: LLMProvider) -> None:
         self.provider = provider
-        self.kind = provider.kind
-        self.limiter = limiter
+        self.kind: str = provider.kind
 
     async def send(self, body: dict[str, Any]) -> Outcome:
         try:
-            async with self.limiter.slot():
-                response = await self.provider.acomplete(body)
+            response = await self.provider.acomplete(body)
         except ProviderError as error:
             status = error.status_code
             return Outcome(status, error.body if status else None, error=error)

@@ -25,6 +25,7 @@ import orjson
 from ferrosynth.llm import (
     AdaptiveLimiter,
     AuthenticationError,
+    Budget,
     BudgetExceededError,
     RequestCache,
     RetryPolicy,
@@ -54,32 +55,10 @@ __all__ = ["BatchRunner", "ProgressCallback", "arun_batch", "estimate_batch", "r
 logger = logging.getLogger("ferrosynth.runner")
 
 ProgressCallback = Callable[[RunProgress], None]
-CacheSetting = RequestCache | Path | str | Literal["off"] | None
+#: A cache object, a SQLite file, ``"default"`` (the LLM layer's default file, or
+#: ``FERROSYNTH_CACHE``), or ``"off"``/None (no cache).
+CacheSetting = RequestCache | Path | str | Literal["off", "default"] | None
 _READ_AHEAD = 512
-
-
-class _Spend:
-    """The run's budget: reservations before a request, the real cost after it."""
-
-    def __init__(self, max_usd: Decimal | None, spent_before: Decimal) -> None:
-        self.max_usd = max_usd
-        self.spent = spent_before
-        self.reserved = Decimal(0)
-
-    def reserve(self, estimate: Decimal) -> None:
-        if self.max_usd is not None and self.spent + self.reserved + estimate > self.max_usd:
-            raise BudgetExceededError(
-                f"the next request (about ${estimate:.6f}) would cross the budget of "
-                f"${self.max_usd} (${self.spent + self.reserved:.6f} spent or reserved)",
-                budget_usd=self.max_usd,
-                spent_usd=self.spent + self.reserved,
-                needed_usd=estimate,
-            )
-        self.reserved += estimate
-
-    def settle(self, estimate: Decimal, actual: Decimal) -> None:
-        self.reserved -= estimate
-        self.spent += actual
 
 
 def _open_cache(cache: CacheSetting) -> RequestCache | None:
@@ -87,6 +66,8 @@ def _open_cache(cache: CacheSetting) -> RequestCache | None:
         return None
     if isinstance(cache, RequestCache):
         return cache
+    if cache == "default":
+        return RequestCache(None, mode="readwrite")
     return RequestCache(Path(cache), mode="readwrite")
 
 
@@ -201,15 +182,16 @@ class BatchRunner:
         from ferrosynth.llm import make_provider
 
         provider = make_provider(
-            kind,  # type: ignore[arg-type]
+            kind,  # type: ignore[arg-type]  # checked against PROVIDERS when the input was read
             base_url=base_url,
             api_key=self.api_key,
             model=self.model,
             timeout=self.timeout if self.timeout is not None else 60.0,
             retry=self.retry,
             max_connections=self.concurrency,
+            limiter=self.limiter,
         )
-        return ProviderClient(provider, limiter=self.limiter)
+        return ProviderClient(provider)
 
     # -- the run ------------------------------------------------------------------------------
     async def run(self) -> RunSummary:
@@ -258,7 +240,10 @@ class BatchRunner:
         totals = record.totals()
         meter = Meter(plan.total, totals.answered + totals.failed, totals.spent_usd)
         self._meter = meter
-        self._spend = _Spend(self.max_usd, totals.spent_usd)
+        self._budget: Budget | None = None
+        if self.max_usd is not None:
+            self._budget = Budget(self.max_usd)
+            self._budget.commit(totals.spent_usd)  # the output's earlier runs count
         self._cache = cache
         self._pending_iter = self._pending(record)
 
@@ -388,15 +373,14 @@ class BatchRunner:
                 )
                 log.add(line, DoneEntry(request.custom_id, True, Decimal(0), 0, 0, cached=True))
                 return
-        estimate = Decimal(0)
+        held = Decimal(0)
         tokens_estimate = 0
-        if self.max_usd is not None or self.limits.tokens is not None:
+        if self._budget is not None or self.limits.tokens is not None:
             tokens_in, tokens_out, dollars = estimate_request(body, model)
             tokens_estimate = tokens_in + tokens_out
-            if self.max_usd is not None and dollars is not None:
-                estimate = dollars
+            if self._budget is not None:
                 try:
-                    self._spend.reserve(estimate)
+                    held = self._budget.reserve(dollars)
                 except BudgetExceededError as error:
                     logger.info("stopping: %s", error)
                     self.request_stop("budget")
@@ -411,7 +395,8 @@ class BatchRunner:
         else:
             outcome = await client.send(body)
         cost = self._finish(request.custom_id, model, outcome, key)
-        self._spend.settle(estimate, cost or Decimal(0))
+        if self._budget is not None:
+            self._budget.commit(held, cost or Decimal(0))
 
     def _finish(
         self, custom_id: str, model: str, outcome: Outcome, key: str | None
