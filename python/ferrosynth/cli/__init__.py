@@ -122,8 +122,36 @@ def generate(
             help=f"Record format of conversations and agent traces: {', '.join(FORMATS)}.",
         ),
     ] = "ferrosynth",
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="local (this machine) or ray (a Ray cluster; --output is then a directory of "
+            "parts, byte-identical to a local run once joined in order).",
+        ),
+    ] = "local",
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            "--ray-address",
+            help="Ray cluster to join (e.g. 10.0.0.1:6379 or 'auto'); a local one when omitted.",
+            show_default=False,
+        ),
+    ] = None,
+    parts: Annotated[
+        int | None,
+        typer.Option("--parts", help="Number of part files with --engine ray; one per CPU."),
+    ] = None,
+    part_format: Annotated[
+        str,
+        typer.Option(
+            "--part-format", help="Part files with --engine ray: jsonl, jsonl.gz, parquet."
+        ),
+    ] = "jsonl",
 ) -> None:
     """Generate samples as JSON Lines (stdout or a file), gzip-compressed JSONL or Parquet."""
+    if engine not in ("local", "ray"):
+        raise InputError(f"unknown --engine {engine!r}; expected one of: local, ray")
     if data_type not in _TYPES:
         raise InputError(f"unknown --type {data_type!r}; expected one of: {', '.join(_TYPES)}")
     if count <= 0:
@@ -131,7 +159,9 @@ def generate(
     if workers is not None and workers <= 0:
         raise InputError(f"--workers must be > 0, got {workers}")
     to_stdout = output is None or str(output) == "-"
-    if output is not None and not to_stdout and output.is_dir():
+    if engine == "ray" and to_stdout:
+        raise InputError("--engine ray writes a directory of parts: give --output DIR/")
+    if engine == "local" and output is not None and not to_stdout and output.is_dir():
         raise InputError(f"--output {str(output)!r} is a directory")
 
     if export not in FORMATS:
@@ -156,6 +186,19 @@ def generate(
     # Resolve the seed once, so that the data and the summary agree on it.
     config = config_with(generator.resolve_seed(config_with(seed)))
 
+    if engine == "ray":
+        from ferrosynth.cli.ray_engine import generate_parts
+
+        assert output is not None
+        generate_parts(
+            config,
+            output,
+            address=ray_address,
+            parts=parts,
+            part_format=part_format,
+            export=record_format,
+        )
+        return
     if to_stdout or output is None:
         stream = sys.stdout.buffer
         for chunk in generator.iter_jsonl(config, threads=workers, export=record_format):
