@@ -10,6 +10,9 @@ import pytest
 MODULES = [
     "ferrosynth.llm",
     "ferrosynth.llm.errors",
+    "ferrosynth.llm.extract",
+    "ferrosynth.llm.structured",
+    "ferrosynth.store.cache",
     "ferrosynth.llm.budget",
     "ferrosynth.llm.limiter",
     "ferrosynth.llm.pricing",

@@ -25,6 +25,7 @@ from ferrosynth.llm.errors import (
     RateLimitError,
     StructuredOutputError,
 )
+from ferrosynth.llm.extract import JSONExtractor, extract_json, extract_json_objects
 from ferrosynth.llm.limiter import AdaptiveLimiter, Slot
 from ferrosynth.llm.pricing import CostEstimate, CostEstimator, ModelPrice, PricingData, cost_of
 from ferrosynth.llm.providers import (
@@ -37,8 +38,15 @@ from ferrosynth.llm.providers import (
     make_provider,
 )
 from ferrosynth.llm.retry import RetryPolicy, is_retryable, retry_after_from_headers
+from ferrosynth.llm.structured import (
+    Schema,
+    StructuredResult,
+    acomplete_structured,
+    complete_structured,
+)
 from ferrosynth.llm.tokens import estimate_request_tokens, estimate_tokens
 from ferrosynth.llm.types import ChatBody, LLMResponse, ProviderKind, response_from_openai
+from ferrosynth.store.cache import RequestCache, cache_key
 
 __all__ = [
     "PROVIDERS",
@@ -53,6 +61,7 @@ __all__ = [
     "GeminiProvider",
     "HTTPProvider",
     "InvalidResponseError",
+    "JSONExtractor",
     "LLMError",
     "LLMProvider",
     "LLMResponse",
@@ -65,12 +74,20 @@ __all__ = [
     "ProviderKind",
     "ProviderTimeoutError",
     "RateLimitError",
+    "RequestCache",
     "RetryPolicy",
+    "Schema",
     "Slot",
     "StructuredOutputError",
+    "StructuredResult",
+    "acomplete_structured",
+    "cache_key",
+    "complete_structured",
     "cost_of",
     "estimate_request_tokens",
     "estimate_tokens",
+    "extract_json",
+    "extract_json_objects",
     "is_retryable",
     "make_provider",
     "response_from_openai",

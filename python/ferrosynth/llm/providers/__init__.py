@@ -12,6 +12,7 @@ from ferrosynth.llm.providers.ollama import OllamaProvider
 from ferrosynth.llm.providers.openai import OpenAIProvider
 from ferrosynth.llm.retry import RetryPolicy
 from ferrosynth.llm.types import ProviderKind
+from ferrosynth.store.cache import RequestCache
 
 __all__ = [
     "PROVIDERS",
@@ -42,6 +43,7 @@ def make_provider(
     retry: RetryPolicy | None = None,
     max_connections: int = DEFAULT_MAX_CONNECTIONS,
     limiter: AdaptiveLimiter | None = None,
+    cache: RequestCache | None = None,
 ) -> HTTPProvider:
     """A provider by ``kind`` (``"openai"``, ``"anthropic"``, ``"gemini"``, ``"ollama"``).
 
@@ -68,4 +70,5 @@ def make_provider(
         retry=retry,
         max_connections=max_connections,
         limiter=limiter,
+        cache=cache,
     )

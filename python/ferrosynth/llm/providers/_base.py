@@ -20,7 +20,8 @@ from ferrosynth.llm.errors import (
 from ferrosynth.llm.http import HTTPResult, SessionPool
 from ferrosynth.llm.limiter import AdaptiveLimiter
 from ferrosynth.llm.retry import RetryPolicy, retry_after_from_headers
-from ferrosynth.llm.types import ChatBody, LLMResponse
+from ferrosynth.llm.types import ChatBody, LLMResponse, response_from_openai
+from ferrosynth.store.cache import RequestCache, cache_key
 
 __all__ = ["DEFAULT_MAX_CONNECTIONS", "HTTPProvider"]
 
@@ -59,6 +60,9 @@ class HTTPProvider(LLMProvider):
     provider whose ``base_url`` is the official endpoint refuses to start without one
     (:class:`~ferrosynth.llm.AuthenticationError`), while local OpenAI-compatible servers need
     none. The key is held in headers only, never logged, and no error or ``repr`` shows it.
+
+    With a ``cache`` (:class:`~ferrosynth.llm.RequestCache`), an answer stored for the same
+    (kind, model, body) is returned without a request, and every new answer is stored.
     """
 
     #: The official endpoint (the default ``base_url``).
@@ -76,12 +80,14 @@ class HTTPProvider(LLMProvider):
         retry: RetryPolicy | None = None,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         limiter: AdaptiveLimiter | None = None,
+        cache: RequestCache | None = None,
     ) -> None:
         self.base_url = (base_url or self.official_url).rstrip("/")
         self.model = model
         self.timeout = timeout
         self.retry = retry if retry is not None else RetryPolicy()
         self.limiter = limiter
+        self.cache = cache
         if max_connections < 1:
             raise ValueError(f"max_connections must be >= 1, got {max_connections}")
         key = api_key
@@ -127,6 +133,17 @@ class HTTPProvider(LLMProvider):
 
     async def acomplete(self, body: ChatBody, *, timeout: float | None = None) -> LLMResponse:
         model = self._model_of(body)
+        if self.cache is None:
+            return await self._send(body, model, timeout)
+        key = cache_key(self.kind, model, {**body, "model": model})
+        hit = self.cache.get(key)
+        if hit is not None:
+            return response_from_openai(hit, model=model)
+        response = await self._send(body, model, timeout)
+        self.cache.put(key, response.to_openai())
+        return response
+
+    async def _send(self, body: ChatBody, model: str, timeout: float | None) -> LLMResponse:
         url, payload = self._request(body, model)
         data = orjson.dumps(payload)
         deadline = timeout if timeout is not None else self.timeout
