@@ -20,19 +20,24 @@ from ferrosynth.runner.engine import (
     estimate_batch,
     run_batch,
 )
+from ferrosynth.runner.enrich import EnrichResult, EnrichStatus, aenrich, enrich
 from ferrosynth.runner.errors import RunnerError, RunnerInputError, TemplateFieldError
 from ferrosynth.runner.limits import RateLimits
 from ferrosynth.runner.plan import DEFAULT_OUTPUT_TOKENS, InputPlan
 from ferrosynth.runner.progress import RunProgress, RunSummary, StopReason
 from ferrosynth.runner.resume import ResumeRecord, record_path
+from ferrosynth.runner.template import PromptTemplate
 
 __all__ = [
     "DEFAULT_OUTPUT_TOKENS",
     "PROVIDERS",
     "BatchRequest",
     "BatchRunner",
+    "EnrichResult",
+    "EnrichStatus",
     "InputPlan",
     "ProgressCallback",
+    "PromptTemplate",
     "RateLimits",
     "ResumeRecord",
     "RunProgress",
@@ -42,7 +47,9 @@ __all__ = [
     "StopReason",
     "TemplateFieldError",
     "Transport",
+    "aenrich",
     "arun_batch",
+    "enrich",
     "estimate_batch",
     "parse_request",
     "record_path",
