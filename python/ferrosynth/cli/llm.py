@@ -12,11 +12,11 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = ["register"]
 
+T = TypeVar("T")
 EXIT_BUDGET = 3
 EXIT_INTERRUPTED = 130
 
@@ -196,11 +197,21 @@ def _run_with_signals(runner: Any) -> RunSummary:
             for sig in installed:
                 loop.remove_signal_handler(sig)
 
-    return asyncio.run(main())
+    return _run_loop(main())
+
+
+def _run_loop(coro: Coroutine[Any, Any, T]) -> T:
+    from ferrosynth.runner.engine import run_loop
+
+    return run_loop(coro)
 
 
 def _finish(summary: RunSummary) -> None:
     typer.echo(summary.line(), err=True)
+    _exit_for(summary)
+
+
+def _exit_for(summary: RunSummary) -> None:
     if summary.stopped == "budget":
         raise typer.Exit(EXIT_BUDGET)
     if summary.stopped == "interrupted":
@@ -211,6 +222,8 @@ def _finish(summary: RunSummary) -> None:
 def _progress_display() -> Iterator[Callable[[RunProgress], None] | None]:
     """A rich live display on stderr when it is a terminal; None (no display) otherwise."""
     from rich.console import Console
+
+    from ferrosynth.runner.progress import usd
 
     console = Console(stderr=True)
     if not console.is_terminal:
@@ -235,15 +248,175 @@ def _progress_display() -> Iterator[Callable[[RunProgress], None] | None]:
 
         def show(p: RunProgress) -> None:
             finished = p.previously_done + p.done + p.failed + p.cached
-            projected = "?" if p.projected_usd is None else f"${p.projected_usd:.4f}"
+            projected = "?" if p.projected_usd is None else usd(p.projected_usd)
             status = (
                 f"failed {p.failed} · cached {p.cached} · {p.requests_per_s:,.0f} req/s · "
                 f"{p.tokens_per_s:,.0f} tok/s · in flight {p.in_flight}/{p.concurrency_limit} · "
-                f"spent ${p.spent_usd:.4f} of ~{projected}"
+                f"spent {usd(p.spent_usd)} of ~{projected}"
             )
             bar.update(task, total=p.total or None, completed=finished, status=status)
 
         yield show
+
+
+def _read_samples(path: Path) -> list[dict[str, Any]]:
+    import orjson
+
+    samples: list[dict[str, Any]] = []
+    try:
+        with path.open("rb") as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    sample = orjson.loads(line)
+                except orjson.JSONDecodeError as error:
+                    raise _input_error(f"{path}:{number}: not valid JSON ({error})") from None
+                if not isinstance(sample, dict):
+                    raise _input_error(f"{path}:{number}: a sample must be a JSON object")
+                samples.append(sample)
+    except OSError as error:
+        raise _input_error(f"cannot read {str(path)!r}: {error.strerror or error}") from None
+    return samples
+
+
+def _read_json_file(path: Path, option: str) -> dict[str, Any]:
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise _input_error(f"{option} {str(path)!r}: {error}") from None
+    if not isinstance(data, dict):
+        raise _input_error(f"{option} {str(path)!r} must hold a JSON object")
+    return data
+
+
+@llm_app.command("enrich")
+def enrich_command(
+    input_path: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[DATA.jsonl]", help="Samples to enrich; or generate them with --type."
+        ),
+    ] = None,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The enriched samples (JSONL).")
+    ] = Path("enriched.jsonl"),
+    prompt: Annotated[
+        str | None, typer.Option("--prompt", help="Template with {field} references.")
+    ] = None,
+    prompt_file: Annotated[
+        Path | None, typer.Option("--prompt-file", help="Read the template from a file.")
+    ] = None,
+    model: Annotated[str | None, typer.Option("--model", "-m", help="Model to ask.")] = None,
+    field: Annotated[str, typer.Option("--field", help="Name of the new field.")] = "llm_output",
+    system: Annotated[str | None, typer.Option("--system", help="System message.")] = None,
+    output_schema: Annotated[
+        Path | None,
+        typer.Option("--output-schema", help="JSON Schema the answer must meet (JSON answers)."),
+    ] = None,
+    data_type: Annotated[
+        str | None, typer.Option("--type", "-t", help="Generate samples of this type first.")
+    ] = None,
+    count: Annotated[int, typer.Option("--count", "-n", help="Samples to generate.")] = 10,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="Seed of the generated samples.")] = 0,
+    schema: Annotated[
+        Path | None, typer.Option("--schema", help="JSON Schema of generated --type json samples.")
+    ] = None,
+    constraint: Annotated[
+        list[str] | None,
+        typer.Option("--constraint", "-c", metavar="KEY=VALUE", help="As for `generate`."),
+    ] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="Endpoint root.")] = None,
+    provider: Annotated[str, typer.Option("--provider", help=_PROVIDER_HELP)] = "openai",
+    concurrency: Annotated[int, typer.Option("--concurrency", help="Requests in flight.")] = 32,
+    max_usd: Annotated[str | None, typer.Option("--max-usd", help="Budget in dollars.")] = None,
+    temperature: Annotated[
+        float, typer.Option("--temperature", help="Sampling temperature.")
+    ] = 0.0,
+    max_tokens: Annotated[
+        int | None, typer.Option("--max-tokens", help="Bound on each answer's tokens.")
+    ] = None,
+    cache: Annotated[Path | None, typer.Option("--cache", help="Request cache file.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Use no request cache.")] = False,
+    work_dir: Annotated[
+        Path | None,
+        typer.Option("--work-dir", help="Keep the run's answers here (resumable)."),
+    ] = None,
+) -> None:
+    """Add a model's answer to every sample: a prompt per sample from a {field} template."""
+    from ferrosynth import DataType, GeneratorConfig
+    from ferrosynth.cli import _parse_constraints, _read_schema
+    from ferrosynth.io.jsonl import write_objects
+    from ferrosynth.runner import PROVIDERS, aenrich
+    from ferrosynth.runner.progress import usd
+
+    if provider not in PROVIDERS:
+        raise _input_error(
+            f"unknown --provider {provider!r}; expected one of: {', '.join(PROVIDERS)}"
+        )
+    if (prompt is None) == (prompt_file is None):
+        raise _input_error("give exactly one of --prompt and --prompt-file")
+    if prompt_file is not None:
+        try:
+            prompt = prompt_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise _input_error(f"cannot read --prompt-file {str(prompt_file)!r}: {error}") from None
+    assert prompt is not None
+    if not model:
+        raise _input_error("--model is required")
+    if (input_path is None) == (data_type is None):
+        raise _input_error("give either DATA.jsonl or --type (to generate the samples)")
+    if concurrency < 1:
+        raise _input_error(f"--concurrency must be >= 1, got {concurrency}")
+    budget = _decimal(max_usd, "--max-usd")
+    answer_schema = _read_json_file(output_schema, "--output-schema") if output_schema else None
+    source: Any
+    if input_path is not None:
+        source = _read_samples(input_path)
+    else:
+        types = [member.value for member in DataType]
+        if data_type not in types:
+            raise _input_error(f"unknown --type {data_type!r}; expected one of: {', '.join(types)}")
+        source = GeneratorConfig(
+            data_type=DataType(data_type),
+            count=count,
+            seed=seed,
+            schema=_read_schema(schema) if schema is not None else None,
+            constraints=_parse_constraints(constraint or ()),
+        )
+    with _progress_display() as on_progress:
+        result = _run_loop(
+            aenrich(
+                source,
+                prompt,
+                model=model,
+                field=field,
+                system=system,
+                schema=answer_schema,
+                temperature=temperature,
+                max_tokens=max_tokens,
+                base_url=base_url,
+                provider=provider,
+                concurrency=concurrency,
+                max_usd=budget,
+                cache=_cache_setting(cache, no_cache),
+                progress=on_progress,
+                work_dir=work_dir,
+            )
+        )
+    write_objects(output, result.samples)
+    counts = ", ".join(
+        f"{result.count(status)} {status}" for status in ("ok", "failed", "invalid", "not_sent")
+    )
+    p = result.summary.progress
+    typer.echo(
+        f"{result.summary.stopped}: enriched {len(result.samples)} samples ({counts}) into "
+        f"{output}; {p.done} answered, {p.cached} cached, spent {usd(p.spent_usd)}",
+        err=True,
+    )
+    _exit_for(result.summary)
 
 
 def register(app: typer.Typer) -> None:

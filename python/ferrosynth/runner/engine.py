@@ -15,10 +15,10 @@ import contextlib
 import logging
 import os
 import random
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import orjson
 
@@ -32,7 +32,12 @@ from ferrosynth.llm import (
     cache_key,
     cost_of,
 )
-from ferrosynth.runner.batch import BatchRequest, iter_request_lines, parse_request
+from ferrosynth.runner.batch import (
+    BatchRequest,
+    iter_request_lines,
+    parse_request,
+    trusted_request,
+)
 from ferrosynth.runner.clients import (
     OFFICIAL_OPENAI,
     TRANSPORTS,
@@ -54,6 +59,7 @@ __all__ = ["BatchRunner", "ProgressCallback", "arun_batch", "estimate_batch", "r
 
 logger = logging.getLogger("ferrosynth.runner")
 
+T = TypeVar("T")
 ProgressCallback = Callable[[RunProgress], None]
 #: A cache object, a SQLite file, ``"default"`` (the LLM layer's default file, or
 #: ``FERROSYNTH_CACHE``), or ``"off"``/None (no cache).
@@ -133,7 +139,7 @@ class BatchRunner:
         self._stopping = asyncio.Event()
         self._abort = asyncio.Event()
         self._clients: dict[tuple[str, str | None], FastClient | ProviderClient] = {}
-        self._in_flight = 0
+        self._checked = False
 
     # -- stopping -----------------------------------------------------------------------------
     def request_stop(self, reason: StopReason = "interrupted") -> None:
@@ -219,6 +225,7 @@ class BatchRunner:
         # An iterator can be read only once: it is checked lazily, as it is sent.
         if not self.check or not isinstance(self.source, (Path, Sequence)):
             return InputPlan(0, 0, 0, 0, None)
+        self._checked = True
         plan = check_input(
             self.source,
             record,
@@ -328,8 +335,10 @@ class BatchRunner:
                     yield where, request
             batch.clear()
 
+        # A checked file was read once already, line by line: parse it again without the checks.
+        parse = trusted_request if self._checked else parse_request
         for where, raw in iter_request_lines(self.source):
-            batch.append((where, parse_request(raw, where=where)))
+            batch.append((where, parse(raw, where=where)))
             if len(batch) >= _READ_AHEAD:
                 yield from drain()
         yield from drain()
@@ -448,9 +457,19 @@ async def arun_batch(
     return await BatchRunner(src, Path(output), **options).run()
 
 
+def run_loop(coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro`` on uvloop when it is installed (the ``llm`` extra: about a third less CPU
+    per request than the stdlib loop), else on the stdlib loop."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coro)
+    return uvloop.run(coro)
+
+
 def run_batch(source: Path | str | Iterable[Any], output: Path | str, **options: Any) -> RunSummary:
-    """Blocking :func:`arun_batch`."""
-    return asyncio.run(arun_batch(source, output, **options))
+    """Blocking :func:`arun_batch` (on uvloop when it is installed)."""
+    return run_loop(arun_batch(source, output, **options))
 
 
 def estimate_batch(

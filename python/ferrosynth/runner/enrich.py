@@ -21,7 +21,6 @@ same on every run.
 
 from __future__ import annotations
 
-import asyncio
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import orjson
 
 from ferrosynth.models import GeneratorConfig, SyntheticDataset
-from ferrosynth.runner.engine import BatchRunner, CacheSetting, ProgressCallback
+from ferrosynth.runner.engine import BatchRunner, CacheSetting, ProgressCallback, run_loop
 from ferrosynth.runner.errors import RunnerInputError, TemplateFieldError
 from ferrosynth.runner.progress import RunSummary
 from ferrosynth.runner.template import PromptTemplate
@@ -258,4 +257,4 @@ def enrich(
         >>> [s["bio_status"] for s in result.samples]  # doctest: +SKIP
         ['ok', 'ok', 'ok']
     """
-    return asyncio.run(aenrich(source, prompt, **options))
+    return run_loop(aenrich(source, prompt, **options))

@@ -17,6 +17,7 @@ from typing import Any
 from ferrosynth.llm import cost_of, estimate_request_tokens
 from ferrosynth.runner.batch import BatchRequest, iter_request_lines, parse_request
 from ferrosynth.runner.errors import RunnerInputError
+from ferrosynth.runner.progress import usd
 from ferrosynth.runner.resume import ResumeRecord
 
 __all__ = ["DEFAULT_OUTPUT_TOKENS", "InputPlan", "check_input", "estimate_request"]
@@ -62,7 +63,7 @@ class InputPlan:
 
     def line(self) -> str:
         """The ``--dry-run`` report, one line."""
-        cost = "unknown" if self.cost_usd is None else f"${self.cost_usd:.4f}"
+        cost = usd(self.cost_usd)
         text = (
             f"dry run: {self.total} requests, {self.already_done} already answered, "
             f"{self.pending} to send; about {self.input_tokens} input + {self.output_tokens} "

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-__all__ = ["RunProgress", "RunSummary", "StopReason"]
+__all__ = ["RunProgress", "RunSummary", "StopReason", "usd"]
 
 #: Why a run ended: everything was answered, the budget would have been crossed, or it was
 #: interrupted (Ctrl-C / SIGTERM).
@@ -61,7 +61,7 @@ class RunSummary:
     def line(self) -> str:
         """The one-line summary the CLI prints."""
         p = self.progress
-        spend = f"${p.spent_usd:.4f}" if p.spent_usd else "$0"
+        spend = usd(p.spent_usd)
         text = (
             f"{self.stopped}: {p.done} answered, {p.failed} failed, {p.cached} cached"
             f" ({p.previously_done} from earlier runs) in {p.elapsed_s:.1f} s"
@@ -71,6 +71,13 @@ class RunSummary:
         if self.stopped != "complete":
             text += f"; {p.remaining} requests left: run the same command again to resume"
         return text
+
+
+def usd(amount: Decimal | None) -> str:
+    """Dollars for people: cents and more above $1, micro-dollars below."""
+    if amount is None:
+        return "unknown"
+    return f"${amount:.4f}" if abs(amount) >= 1 else f"${amount:.6f}"
 
 
 class Meter:
