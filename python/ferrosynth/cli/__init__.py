@@ -337,3 +337,7 @@ def _describe(error: Exception) -> str:
 from ferrosynth.cli import llm as _llm  # noqa: E402
 
 _llm.register(app)
+
+from ferrosynth.cli import mock as _mock  # noqa: E402
+
+_mock.register(app)
