@@ -341,3 +341,6 @@ _llm.register(app)
 from ferrosynth.cli import mock as _mock  # noqa: E402
 
 _mock.register(app)
+from ferrosynth.cli import personas as _personas  # noqa: E402
+
+_personas.register(app)
