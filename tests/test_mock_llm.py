@@ -122,6 +122,14 @@ def test_openai_text_answer_has_the_chat_completion_shape(client: Client) -> Non
     assert usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
 
 
+def test_prompt_tokens_are_the_estimate_of_the_whole_request(client: Client) -> None:
+    tools = [{**TOOLS[0], "function": {**TOOLS[0]["function"], "description": "Weather " * 20}}]
+    body = chat("with tools", tools=tools, tool_choice="none")
+    answer = client.post(CHAT, body)
+    assert answer["usage"]["prompt_tokens"] == estimate_request_tokens(body)
+    assert answer["usage"]["prompt_tokens"] > estimate_request_tokens(chat("with tools")) + 20
+
+
 def test_answers_are_a_pure_function_of_seed_and_body(srv: MockLLMServer) -> None:
     body = chat("What is the capital of France?")
     reordered = dict(reversed(list(body.items())))
