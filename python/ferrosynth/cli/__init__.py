@@ -278,6 +278,8 @@ def _read_schema(path: Path) -> dict[str, object]:
         schema = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(f"schema file {str(path)!r} is not valid JSON: {error}") from None
+    except RecursionError:
+        raise InputError(f"schema file {str(path)!r} nests too deeply to be a schema") from None
     if not isinstance(schema, dict):
         kind = type(schema).__name__
         raise InputError(f"schema file {str(path)!r} must hold a JSON object, not {kind}")
