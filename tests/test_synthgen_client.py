@@ -498,6 +498,19 @@ def test_monitor_batch_is_quiet_when_stderr_is_not_a_terminal(
     assert capsys.readouterr() == ("", "")
 
 
+def test_monitor_batch_display_forced_on_goes_to_stderr_only(
+    fake: tuple[ScriptedServer, FakeSynthgen], capsys: pytest.CaptureFixture[str]
+) -> None:
+    srv, _ = fake
+    with SynthgenClient(srv.base_url, "your-api-key") as client:
+        client.monitor_batch(tasks=[task(1)], poll_interval=0.01, display=True)
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "System health" in err
+    assert "╯\nBatch " in err
+    assert "1 task(s) downloaded; total cost $0.0000" in " ".join(err.split())
+
+
 def test_monitor_batch_argument_errors_and_timeout(
     fake: tuple[ScriptedServer, FakeSynthgen],
 ) -> None:
