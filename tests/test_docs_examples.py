@@ -215,7 +215,7 @@ def cli_options() -> dict[str, set[str]]:
 def test_the_cli_reference_documents_every_option_and_no_other() -> None:
     page = (DOCS / "reference" / "cli.md").read_text(encoding="utf-8")
     sections = dict(
-        re.findall(r"^## `ferrosynth (\w+)`\n(.*?)(?=^## )", page, re.MULTILINE | re.DOTALL)
+        re.findall(r"^## `ferrosynth ([\w-]+)`\n(.*?)(?=^## )", page, re.MULTILINE | re.DOTALL)
     )
     options = cli_options()
     assert set(sections) == set(options) - {""}, sorted(sections)
