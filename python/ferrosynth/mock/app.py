@@ -280,4 +280,3 @@ def _authorized(request: Request, key: str) -> bool:
         parse_qs(request.query).get("key", [""])[0].encode(),
     ]
     return any(hmac.compare_digest(value, expected) for value in offered)
-
