@@ -248,6 +248,17 @@ def test_max_tokens_cuts_the_answer(client: Client) -> None:
     assert len(short["choices"][0]["message"]["content"]) < len(long)
 
 
+def test_completion_tokens_are_the_estimate_of_the_text(srv: MockLLMServer) -> None:
+    # the endpoint sums the estimator word by word; it must agree with the estimator
+    from ferrosynth.llm import estimate_tokens
+
+    with Client(srv.base_url) as c:
+        for i in range(60):
+            answer = c.post(CHAT, chat(f"count {i}", max_tokens=None if i % 2 else 3 + i % 9))
+            content = answer["choices"][0]["message"]["content"]
+            assert answer["usage"]["completion_tokens"] == estimate_tokens(content)
+
+
 def test_n_gives_distinct_choices(client: Client) -> None:
     answer = client.post(CHAT, chat("several", n=3))
     texts = [c["message"]["content"] for c in answer["choices"]]

@@ -20,12 +20,12 @@ READY = re.compile(r"listening on (http://127\.0\.0\.1:\d+)")
 
 
 @contextmanager
-def mock_llm_process(*args: str) -> Iterator[str]:
+def mock_llm_process(*args: str, loop: str = "auto") -> Iterator[str]:
     process = subprocess.Popen(
         [sys.executable, "-m", "ferrosynth.cli", "mock-llm", "--port", "0", *args],
         stderr=subprocess.PIPE,
         stdout=subprocess.PIPE,
-        env={**os.environ},
+        env={**os.environ, "FERROSYNTH_MOCK_LOOP": loop},
     )
     try:
         assert process.stderr is not None
@@ -48,10 +48,10 @@ def mock_llm_process(*args: str) -> Iterator[str]:
     assert process.returncode == 0
 
 
-@pytest.mark.parametrize("workers", ["1", "2"])
-def test_cli_serves_the_same_answers_as_the_python_server(workers: str) -> None:
+@pytest.mark.parametrize(("workers", "loop"), [("1", "auto"), ("2", "auto"), ("1", "asyncio")])
+def test_cli_serves_the_same_answers_as_the_python_server(workers: str, loop: str) -> None:
     body = chat("from the command line")
-    with mock_llm_process("--seed", "5", "--workers", workers) as url:
+    with mock_llm_process("--seed", "5", "--workers", workers, loop=loop) as url:
         c = Client(url)
         answers = [c.post(CHAT, body) for _ in range(4)]
         status, _, data = c.request("GET", "/v1/models")

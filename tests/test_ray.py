@@ -36,12 +36,7 @@ def cluster() -> Iterator[Any]:
     env = os.environ.get("PYTHONPATH")  # workers import ferrosynth as this process does
     src = str(Path(__file__).resolve().parents[1] / "python")
     os.environ["PYTHONPATH"] = src if not env else f"{src}{os.pathsep}{env}"
-    c = cluster_utils.Cluster(
-        initialize_head=True,
-        head_node_args={"num_cpus": 1, "include_dashboard": False},
-    )
-    c.add_node(num_cpus=1)
-    c.wait_for_nodes()
+    c = _start_cluster()
     ray.init(address=c.address, logging_level="ERROR", log_to_driver=False)
     ray.data.DataContext.get_current().enable_progress_bars = False
     try:
@@ -53,6 +48,23 @@ def cluster() -> Iterator[Any]:
             os.environ.pop("PYTHONPATH", None)
         else:
             os.environ["PYTHONPATH"] = env
+
+
+def _start_cluster(attempts: int = 3) -> Any:
+    # Ray gives a raylet a fixed 30 s to register; on a loaded two-core machine the first start
+    # can miss that, so a failed start is retried (with everything it started torn down).
+    for attempt in range(1, attempts + 1):
+        c = cluster_utils.Cluster()
+        try:
+            c.add_node(num_cpus=1, include_dashboard=False)
+            c.add_node(num_cpus=1)
+            c.wait_for_nodes()
+            return c
+        except Exception:
+            c.shutdown()
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _local_rows(config: GeneratorConfig, export: str = "ferrosynth") -> list[dict[str, Any]]:

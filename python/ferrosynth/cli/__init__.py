@@ -336,3 +336,6 @@ def _describe(error: Exception) -> str:
 from ferrosynth.cli import mock as _mock  # noqa: E402
 
 _mock.register(app)
+from ferrosynth.cli import personas as _personas  # noqa: E402
+
+_personas.register(app)

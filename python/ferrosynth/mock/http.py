@@ -41,8 +41,8 @@ class HttpProtocol(asyncio.Protocol):
     # -- asyncio callbacks -----------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
+        # uvloop's transports are not asyncio.Transport subclasses, but behave as one
+        self._transport = transport  # type: ignore[assignment]
         self._connections.add(self)
 
     def connection_lost(self, exc: Exception | None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import multiprocessing
 import os
 import signal
@@ -275,6 +276,19 @@ def serve(
             child.join(5)
 
 
+def _fast_loop() -> asyncio.AbstractEventLoop:
+    """uvloop's event loop when it is installed (the ``mock`` extra), else asyncio's."""
+    if os.environ.get("FERROSYNTH_MOCK_LOOP", "auto") != "asyncio":
+        try:
+            uvloop = importlib.import_module("uvloop")
+        except ImportError:
+            pass
+        else:
+            loop: asyncio.AbstractEventLoop = uvloop.new_event_loop()
+            return loop
+    return asyncio.new_event_loop()
+
+
 def _url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
@@ -285,7 +299,7 @@ def _worker(
     index: int,
     on_ready: Callable[[], object] | None = None,
 ) -> None:
-    loop = asyncio.new_event_loop()
+    loop = _fast_loop()
     asyncio.set_event_loop(loop)
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, loop.stop)
