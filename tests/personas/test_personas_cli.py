@@ -157,3 +157,26 @@ def test_experiment_commands(research: Path, tmp_path: Path) -> None:
     assert "confirm" in refused.stderr
     assert cli("experiment", "delete", "night-shift", "--dir", str(root), "--yes").returncode == 0
     assert not (root / "night-shift").exists()
+
+
+def test_generate_against_mock_llm(research: Path, tmp_path: Path) -> None:
+    from ferrosynth.mock import MockLLMServer
+
+    with MockLLMServer(seed=0) as srv:
+        done = cli(
+            "generate",
+            str(research),
+            "-n",
+            "3",
+            "--base-url",
+            srv.openai_base_url,
+            "--model",
+            "mock-model",
+            "--response-format",
+            "json_schema",
+            "-o",
+            str(tmp_path / "out"),
+        )
+        assert srv.request_count == 1
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads((tmp_path / "out" / "personas.json").read_text())["personas"]) == 3

@@ -36,6 +36,13 @@ MaxCost = Annotated[
     str | None, typer.Option("--max-cost", help="Budget in USD; nothing is sent above it.")
 ]
 Seed = Annotated[int | None, typer.Option("--seed", "-s", help="Seed (part of ids).")]
+Format = Annotated[
+    str | None,
+    typer.Option(
+        "--response-format",
+        help="json_object (JSON mode), json_schema (exactly N personas; mock-llm) or none.",
+    ),
+]
 ExperimentsDir = Annotated[Path, typer.Option("--dir", help="Folder holding the experiments.")]
 
 
@@ -52,6 +59,7 @@ def _settings(
     count: int | None,
     max_cost: str | None,
     seed: int | None,
+    response_format: str | None = None,
 ) -> dict[str, Any]:
     if count is not None and count < 1:
         raise _input_error(f"--count must be >= 1, got {count}")
@@ -72,6 +80,7 @@ def _settings(
         "count": count,
         "max_cost": cost,
         "seed": seed,
+        "response_format": response_format,
     }
     return {k: v for k, v in values.items() if v is not None}
 
@@ -101,12 +110,14 @@ def generate(
     cache: Annotated[
         Path | None, typer.Option("--cache", help="SQLite request cache; a rerun sends nothing.")
     ] = None,
+    response_format: Format = None,
 ) -> None:
     """Generate personas into OUTPUT/personas.json and OUTPUT/personas.md."""
     _check_path(path)
     if output.exists() and not output.is_dir():
         raise _input_error(f"--output {str(output)!r} is not a folder")
-    generator = _generator(_settings(provider, model, base_url, count, max_cost, seed), cache)
+    settings = _settings(provider, model, base_url, count, max_cost, seed, response_format)
+    generator = _generator(settings, cache)
     generator.set_progress_callback(
         lambda message, step, total: typer.echo(f"[{step}/{total}] {message}", err=True)
     )
@@ -148,11 +159,12 @@ def experiment_create(
     base_url: BaseURL = None,
     max_cost: MaxCost = None,
     seed: Seed = None,
+    response_format: Format = None,
 ) -> None:
     """Create experiments/<slug>/ (config.yaml, README.md, data/, outputs/)."""
     from ferrosynth.personas import ExperimentSDK
 
-    settings = _settings(provider, model, base_url, count, max_cost, seed)
+    settings = _settings(provider, model, base_url, count, max_cost, seed, response_format)
     folder = ExperimentSDK(directory).create(name, description=description, data=data, **settings)
     typer.echo(str(folder))
 

@@ -105,6 +105,7 @@ class GeneratorBase:
             context_window=config.context_window,
             timeout=config.timeout,
             max_cost=config.max_cost,
+            response_format=config.response_format,
         )
         return GenerationPipeline(
             lambda: self.provider,

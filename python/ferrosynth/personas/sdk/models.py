@@ -55,6 +55,10 @@ class PersonaConfig(BaseModel):
     timeout: float = Field(60.0, gt=0, description="Seconds per request.")
     max_retries: int = Field(3, ge=0, description="Retries of 429/5xx/timeouts per request.")
     context_window: int | None = Field(None, ge=256, description="Override, in tokens.")
+    response_format: Literal["json_object", "json_schema", "none"] = Field(
+        "json_object",
+        description="JSON mode, a JSON Schema of exactly `count` personas, or prompt only.",
+    )
 
     @model_validator(mode="after")
     def _default_model(self) -> PersonaConfig:

@@ -27,7 +27,7 @@ from ferrosynth.personas.core.data import LoadedData
 from ferrosynth.personas.core.generation import chunking
 from ferrosynth.personas.core.generation.parser import PersonaParser
 from ferrosynth.personas.core.generation.persona import Persona, persona_id
-from ferrosynth.personas.core.generation.prompts import build_messages
+from ferrosynth.personas.core.generation.prompts import build_messages, personas_schema
 from ferrosynth.personas.exceptions import (
     BudgetExceededError,
     ConfigurationError,
@@ -48,6 +48,9 @@ log = logging.getLogger("ferrosynth.personas")
 #: ``callback(message, step, total)``: called as each step of a generation starts.
 ProgressCallback = Callable[[str, int, int], None]
 DetailLevel = Literal["minimal", "standard", "detailed"]
+#: How the answer's shape is asked for: OpenAI's JSON mode, a JSON Schema of exactly N personas
+#: (structured outputs; also what makes ``mock-llm`` answer with personas), or the prompt only.
+ResponseFormat = Literal["json_object", "json_schema", "none"]
 
 
 @runtime_checkable
@@ -80,6 +83,7 @@ class GenerationConfig:
     context_window: int | None = None
     timeout: float | None = None
     max_cost: Decimal | None = None
+    response_format: ResponseFormat = "json_object"
 
     def __post_init__(self) -> None:
         if self.count < 1:
@@ -166,7 +170,7 @@ class GenerationPipeline:
         """The requests a run over ``data`` makes, without making them."""
         cfg = self.config
         window = cfg.context_window or chunking.context_window_of(self.model)
-        overhead = estimate_request_tokens(self._body(build_messages("", cfg.count)))
+        overhead = estimate_request_tokens(self._body(build_messages("", cfg.count), cfg.count))
         room = window - cfg.max_tokens - overhead
         try:
             pieces = chunking.split_text(data.text, room)
@@ -186,7 +190,8 @@ class GenerationPipeline:
             zip(pieces, chunking.share(cfg.count, len(pieces)), strict=True), start=1
         ):
             body = self._body(
-                build_messages(piece, count, part=part, parts=len(pieces), detail=cfg.detail)
+                build_messages(piece, count, part=part, parts=len(pieces), detail=cfg.detail),
+                count,
             )
             sources = [
                 line[len("=== source: ") : -len(" ===")]
@@ -240,16 +245,27 @@ class GenerationPipeline:
             )
         return result
 
-    def _body(self, messages: list[dict[str, str]]) -> dict[str, Any]:
+    def _body(self, messages: list[dict[str, str]], count: int) -> dict[str, Any]:
         cfg = self.config
-        return {
+        body: dict[str, Any] = {
             "model": self.model,
             "messages": messages,
             "temperature": cfg.temperature,
             "max_tokens": cfg.max_tokens,
             "seed": cfg.seed,
-            "response_format": {"type": "json_object"},
         }
+        if cfg.response_format == "json_object":
+            body["response_format"] = {"type": "json_object"}
+        elif cfg.response_format == "json_schema":
+            body["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {
+                    "name": "personas",
+                    "strict": True,
+                    "schema": personas_schema(count),
+                },
+            }
+        return body
 
     def _reserve(self, calls: list[PlannedCall]) -> Decimal:
         """Hold the run's worst-case cost before anything is sent."""
@@ -276,17 +292,21 @@ class GenerationPipeline:
             ) from None
 
     async def _complete(self, body: dict[str, Any], result: GenerationResult) -> LLMResponse:
+        try:
+            provider = self.provider  # made now if a factory was given (may refuse: no key)
+        except LLMError as error:
+            raise as_persona_error(error) from error
         key = None
         if self.cache is not None:
             from ferrosynth.llm import cache_key
 
-            key = cache_key(self.provider.kind, self.model, body)
+            key = cache_key(provider.kind, self.model, body)
             stored = self.cache.get(key)
             if stored is not None:
                 result.cache_hits += 1
                 return response_from_openai(stored, model=self.model)
         try:
-            response = await self.provider.acomplete(body, timeout=self.config.timeout)
+            response = await provider.acomplete(body, timeout=self.config.timeout)
         except LLMError as error:
             raise as_persona_error(error) from error
         result.requests += 1

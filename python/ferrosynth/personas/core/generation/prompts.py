@@ -9,7 +9,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-__all__ = ["DATA_BEGIN", "DATA_END", "PROMPT_VERSION", "SYSTEM_PROMPT", "build_messages"]
+__all__ = [
+    "DATA_BEGIN",
+    "DATA_END",
+    "PROMPT_VERSION",
+    "SYSTEM_PROMPT",
+    "build_messages",
+    "personas_schema",
+]
 
 PROMPT_VERSION = "personas-prompt/1"
 DATA_BEGIN = "<<<DATA"
@@ -54,3 +61,49 @@ def build_messages(
         f"{DATA_BEGIN}\n{data_text.strip()}\n{DATA_END}"
     )
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
+
+
+_TEXT: dict[str, Any] = {"type": "string", "minLength": 1, "maxLength": 200}
+_TEXTS: dict[str, Any] = {"type": "array", "items": _TEXT, "minItems": 1, "maxItems": 4}
+
+
+def personas_schema(count: int) -> dict[str, Any]:
+    """The JSON Schema of an answer with exactly ``count`` personas (``json_schema`` mode)."""
+    persona = {
+        "type": "object",
+        "properties": {
+            "name": {"type": "string", "minLength": 1, "maxLength": 60},
+            "age": {"type": "integer", "minimum": 18, "maximum": 90},
+            "occupation": _TEXT,
+            "location": _TEXT,
+            "summary": _TEXT,
+            "goals": _TEXTS,
+            "pain_points": _TEXTS,
+            "behaviours": _TEXTS,
+            "quotes": _TEXTS,
+            "communication_style": _TEXT,
+            "sources": {"type": "array", "items": _TEXT, "maxItems": 8},
+        },
+        "required": [
+            "name",
+            "age",
+            "occupation",
+            "location",
+            "summary",
+            "goals",
+            "pain_points",
+            "behaviours",
+            "quotes",
+            "communication_style",
+            "sources",
+        ],
+        "additionalProperties": False,
+    }
+    return {
+        "type": "object",
+        "properties": {
+            "personas": {"type": "array", "items": persona, "minItems": count, "maxItems": count},
+        },
+        "required": ["personas"],
+        "additionalProperties": False,
+    }
