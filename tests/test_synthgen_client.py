@@ -3,6 +3,8 @@ the chunked upload, the streamed export, monitor_batch and its display."""
 
 from __future__ import annotations
 
+import doctest
+import importlib
 import io
 import json
 import re
@@ -561,3 +563,19 @@ def test_importing_the_client_is_silent_and_import_ferrosynth_does_not_load_it()
         timeout=120,
     )
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ferrosynth.synthgen",
+        "ferrosynth.synthgen.models",
+        "ferrosynth.synthgen.exceptions",
+        "ferrosynth.synthgen._display",
+    ],
+)
+def test_docstring_examples_run(name: str) -> None:
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0
+    assert result.failed == 0
