@@ -307,10 +307,12 @@ class BatchRunner:
             first: list[asyncio.Future[Any]] = [everything, stop_wait]
             await asyncio.wait(first, return_when=asyncio.FIRST_COMPLETED)
             if not everything.done():
-                # Stopping: no new requests; the ones in flight get a grace period.
+                # Stopping: no new requests. After Ctrl-C the ones in flight get a grace period;
+                # after a budget stop they are paid for, so they are all awaited (unless aborted).
                 abort_wait = asyncio.ensure_future(self._abort.wait())
                 pair: list[asyncio.Future[Any]] = [everything, abort_wait]
-                await asyncio.wait(pair, timeout=self.grace_s)
+                grace = None if self._stop_reason == "budget" else self.grace_s
+                await asyncio.wait(pair, timeout=grace, return_when=asyncio.FIRST_COMPLETED)
                 abort_wait.cancel()
             if not everything.done():
                 everything.cancel()
