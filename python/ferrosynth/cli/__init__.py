@@ -346,3 +346,7 @@ _mock.register(app)
 from ferrosynth.cli import personas as _personas  # noqa: E402
 
 _personas.register(app)
+
+from ferrosynth.cli import server as _server  # noqa: E402
+
+_server.register(app)
