@@ -19,14 +19,14 @@ import pytest
 from tests.test_runner_cli import complete_lines, wait_for_lines
 
 N = 3000
+MOCK_LLM = (sys.executable, "-m", "ferrosynth.cli", "mock-llm")
 
 
 @pytest.fixture
 def mock_llm() -> Iterator[str]:
     proc = subprocess.Popen(
         # 5 ms per answer: at concurrency 16 the run takes over a second, time to kill it half-way
-        [sys.executable, "-m", "ferrosynth.cli", "mock-llm", "--port", "0", "--seed", "1"]
-        + ["--latency-ms", "5"],
+        [*MOCK_LLM, "--port", "0", "--seed", "1", "--latency-ms", "5"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
