@@ -52,22 +52,7 @@ Cursor = Any
 Connection = Any
 
 
-def _task_row(r: Sequence[Any]) -> TaskRow:
-    return TaskRow(
-        message_id=r[0],
-        batch_id=r[1],
-        custom_id=r[2],
-        status=r[3],
-        body=r[4],
-        completions=r[5],
-        cached=bool(r[6]),
-        created_at=r[7],
-        started_at=r[8],
-        completed_at=r[9],
-        duration_ms=None if r[10] is None else int(r[10]),
-        dataset=r[11],
-        source=r[12],
-    )
+_task_row = TaskRow._make
 
 
 def _batch_row(r: Sequence[Any]) -> BatchRow:
