@@ -342,3 +342,30 @@ def test_the_provider_transport_gives_the_same_lines(tmp_path: Path) -> None:
         assert line["response"]["body"] == by_id[line["custom_id"]]["response"]["body"]
         assert line["cost"] == by_id[line["custom_id"]]["cost"]
     assert server.stats.requests == 80
+
+
+def test_a_budget_stop_waits_for_every_paid_request_in_flight(tmp_path: Path) -> None:
+    # Answers take longer than Ctrl-C's grace period (1 s): after a budget stop they are still
+    # awaited and written, since they are paid for.
+    source = tmp_path / "in.jsonl"
+    with source.open("wb") as handle:
+        for i in range(40):
+            body = {
+                "model": "gpt-4o-mini",
+                "max_tokens": 100,
+                "messages": [{"role": "user", "content": f"prompt {i}"}],
+            }
+            handle.write(orjson.dumps({"custom_id": f"req-{i}", "body": body}) + b"\n")
+    out = tmp_path / "out.jsonl"
+
+    def long_answers(n: int, body: dict[str, Any]) -> tuple[int, bytes, dict[str, str]] | None:
+        data = orjson.loads(completion(body))
+        data["usage"]["completion_tokens"] = 100  # as long as max_tokens allows: cost = estimate
+        return 200, orjson.dumps(data), {}
+
+    with ScriptedServer(latency=1.5, script=long_answers) as server:
+        # each request is reserved (and costs) about $0.0000615: the budget holds 12 of them
+        summary = run_batch(source, out, base_url=server.base_url, concurrency=8, max_usd="0.00075")
+    assert summary.stopped == "budget"
+    assert server.stats.requests > 8  # a second wave was sent before the budget stopped it
+    assert len(read_output(out)) == server.stats.requests

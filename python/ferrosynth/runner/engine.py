@@ -15,6 +15,7 @@ import contextlib
 import logging
 import os
 import random
+import threading
 from collections.abc import Callable, Coroutine, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -51,7 +52,15 @@ from ferrosynth.runner.errors import RunnerInputError
 from ferrosynth.runner.http import HttpConnection
 from ferrosynth.runner.limits import RateLimits
 from ferrosynth.runner.output import OutputLog, error_line, success_line
-from ferrosynth.runner.plan import InputPlan, check_input, estimate_request, resolve_model
+from ferrosynth.runner.plan import (
+    InputPlan,
+    check_input,
+    estimate_request,
+    resolve_model,
+)
+from ferrosynth.runner.plan import (
+    Stopped as _Stopped,
+)
 from ferrosynth.runner.progress import Meter, RunProgress, RunSummary, StopReason
 from ferrosynth.runner.resume import DoneEntry, ResumeRecord
 
@@ -138,6 +147,7 @@ class BatchRunner:
         self._stop_reason: StopReason | None = None
         self._stopping = asyncio.Event()
         self._abort = asyncio.Event()
+        self._cancel_check = threading.Event()
         self._clients: dict[tuple[str, str | None], FastClient | ProviderClient] = {}
         self._checked = False
 
@@ -146,6 +156,7 @@ class BatchRunner:
         """Stop taking new requests (Ctrl-C); answers in flight get ``grace_s`` to arrive."""
         if self._stop_reason is None:
             self._stop_reason = reason
+        self._cancel_check.set()
         self._stopping.set()
 
     def abort(self) -> None:
@@ -205,8 +216,11 @@ class BatchRunner:
         record = ResumeRecord(self.output)
         cache: RequestCache | None = None
         try:
-            record.reconcile()
-            plan = self._plan(record)
+            # Reading a large record or input takes seconds: off the loop, so that Ctrl-C works.
+            try:
+                plan = await asyncio.to_thread(self._prepare, record)
+            except _Stopped:
+                return self._empty_summary(record)
             for kind, base_url in plan.routes:  # keys and providers checked before any request
                 self._client(kind, base_url)
             cache = _open_cache(self.cache_setting)
@@ -221,6 +235,20 @@ class BatchRunner:
                     closer()
             record.close()
 
+    def _prepare(self, record: ResumeRecord) -> InputPlan:
+        record.reconcile()
+        return self._plan(record)
+
+    def _empty_summary(self, record: ResumeRecord) -> RunSummary:
+        totals = record.totals()
+        meter = Meter(0, totals.answered + totals.failed, totals.spent_usd)
+        return RunSummary(
+            progress=meter.snapshot(in_flight=0, limit=self.limiter.limit),
+            stopped=self._stop_reason or "interrupted",
+            output=str(self.output),
+            output_lines=totals.answered + totals.failed,
+        )
+
     def _plan(self, record: ResumeRecord) -> InputPlan:
         # An iterator can be read only once: it is checked lazily, as it is sent.
         if not self.check or not isinstance(self.source, (Path, Sequence)):
@@ -233,6 +261,7 @@ class BatchRunner:
             default_provider=self.provider,
             default_base_url=self.base_url,
             estimate=self.max_usd is not None,
+            should_stop=self._cancel_check.is_set,
         )
         if self.max_usd is not None and plan.unpriced_models:
             raise RunnerInputError(
@@ -278,10 +307,12 @@ class BatchRunner:
             first: list[asyncio.Future[Any]] = [everything, stop_wait]
             await asyncio.wait(first, return_when=asyncio.FIRST_COMPLETED)
             if not everything.done():
-                # Stopping: no new requests; the ones in flight get a grace period.
+                # Stopping: no new requests. After Ctrl-C the ones in flight get a grace period;
+                # after a budget stop they are paid for, so they are all awaited (unless aborted).
                 abort_wait = asyncio.ensure_future(self._abort.wait())
                 pair: list[asyncio.Future[Any]] = [everything, abort_wait]
-                await asyncio.wait(pair, timeout=self.grace_s)
+                grace = None if self._stop_reason == "budget" else self.grace_s
+                await asyncio.wait(pair, timeout=grace, return_when=asyncio.FIRST_COMPLETED)
                 abort_wait.cancel()
             if not everything.done():
                 everything.cancel()

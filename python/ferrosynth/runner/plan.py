@@ -8,7 +8,7 @@ the resume record's on-disk table, so memory stays flat.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +26,10 @@ __all__ = ["DEFAULT_OUTPUT_TOKENS", "InputPlan", "check_input", "estimate_reques
 #: budget can then be crossed by what a longer answer costs; set ``max_tokens`` for a bound).
 DEFAULT_OUTPUT_TOKENS = 256
 _BATCH = 1000
+
+
+class Stopped(Exception):  # noqa: N818 - a signal, not an error
+    """The check was asked to stop (Ctrl-C while the input was read)."""
 
 
 def output_bound(body: Mapping[str, Any]) -> int:
@@ -89,8 +93,10 @@ def check_input(
     default_provider: str,
     default_base_url: str | None,
     estimate: bool,
+    should_stop: Callable[[], bool] | None = None,
 ) -> InputPlan:
-    """Read and check every request (see the module docs); estimate tokens and cost when asked."""
+    """Read and check every request (see the module docs); estimate tokens and cost when asked.
+    ``should_stop`` is polled every thousand lines; when it says so, :class:`Stopped` is raised."""
     total = done = tokens_in = tokens_out = 0
     cost: Decimal | None = Decimal(0)
     unpriced: set[str] = set()
@@ -100,6 +106,8 @@ def check_input(
 
     def flush() -> None:
         nonlocal done, tokens_in, tokens_out, cost
+        if should_stop is not None and should_stop():
+            raise Stopped
         if record is not None:
             duplicate = record.first_seen(batch)
             if duplicate is not None:
