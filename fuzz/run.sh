@@ -13,9 +13,12 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 export RUSTFLAGS="--cfg fuzzing -Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
 -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
 -Cllvm-args=-sanitizer-coverage-trace-compares -Cdebug-assertions -Coverflow-checks"
-cargo build --quiet --release --bin schema
+# An explicit --target keeps the instrumentation off build scripts and proc-macros (as
+# cargo-fuzz does).
+triple="$(rustc -vV | sed -n 's/^host: //p')"
+cargo build --quiet --release --bin schema --target "$triple"
 mkdir -p corpus/schema artifacts
 cp -n ../tests/fixtures/schemas/*.json corpus/schema/ 2>/dev/null || true
-exec "$CARGO_TARGET_DIR/release/schema" corpus/schema -dict=schema.dict \
+exec "$CARGO_TARGET_DIR/$triple/release/schema" corpus/schema -dict=schema.dict \
     -max_total_time="$secs" -timeout=10 -rss_limit_mb=4096 -max_len=8192 \
     -artifact_prefix=artifacts/ -print_final_stats=1 "$@"
