@@ -218,3 +218,17 @@ def test_kill_9_of_one_worker_among_several(
         content = custom_id.replace("-", " ")
         assert asked_after[content] == asked_before[content] == 1, content
     assert sum(asked_after.values()) - n <= 4  # at most the dead worker's calls in flight
+
+
+def test_work_deleted_through_another_process_is_cancelled(store_url: str, llm: FakeLLM) -> None:
+    llm.delay_s = 8.0  # far longer than the wait below: only a cancellation frees the slots
+    with LiveServer(base_config(store_url, concurrency=4, lease_ttl_s=0.6)) as server:
+        post(server.url, jsonl(llm, 12, "x"), "elsewhere")
+        wait_for(lambda: server.pool.busy == 4, what="calls in flight")
+        other = open_task_store(store_url)  # another server's API, sharing the store
+        try:
+            assert other.delete_batch("elsewhere") == 12
+        finally:
+            other.close()
+        wait_for(lambda: server.pool.busy == 0, 3, "in-flight calls cancelled")
+        assert len(llm.bodies) <= 8  # no call started for the deleted queue
