@@ -83,8 +83,8 @@ def procs() -> Iterator[list[ServerProcess]]:
 def test_kill_9_mid_batch_then_restart(
     store_url: str, llm: FakeLLM, procs: list[ServerProcess]
 ) -> None:
-    n = 120
-    llm.delay_s = 0.01
+    n = 160
+    llm.delay_s = 0.03  # ~0.6 s of work at concurrency 8: the kill lands mid-batch
     first = ServerProcess(store_url, concurrency=8)
     procs.append(first)
     first.wait_ready()
@@ -199,7 +199,7 @@ def test_kill_9_of_one_worker_among_several(
     store_url: str, llm: FakeLLM, procs: list[ServerProcess]
 ) -> None:
     n = 120
-    llm.delay_s = 0.01
+    llm.delay_s = 0.05  # ~0.75 s of work for the two workers: the kill lands mid-batch
     api = ServerProcess(store_url, role="api")
     doomed = ServerProcess(store_url, role="worker", concurrency=4)
     survivor = ServerProcess(store_url, role="worker", concurrency=4)
@@ -209,6 +209,7 @@ def test_kill_9_of_one_worker_among_several(
     wait_for(lambda: batch(api.url, "wb")["completed_tasks"] >= 20, what="some progress")
     doomed.kill9()  # its claimed tasks go back to the queue once its heartbeat is stale
     answered = completed_in_store(store_url, "wb")
+    assert len(answered) < n, "the kill must land mid-batch"
     asked_before = llm.contents()
     wait_for(lambda: batch(api.url, "wb")["batch_status"] == "COMPLETED", 60, "batch completed")
     tasks = export(api.url, "wb")
