@@ -134,6 +134,16 @@ def test_limiter_bounds_concurrency() -> None:
     assert asyncio.run(main()) == 3
 
 
+def test_overload_signals() -> None:
+    from ferrosynth.llm.limiter import is_overload
+
+    assert is_overload(RateLimitError("x", status_code=429, **WHERE))
+    assert is_overload(ProviderError("x", status_code=503, **WHERE))
+    assert is_overload(ProviderError("x", status_code=529, **WHERE))
+    assert not is_overload(ProviderError("x", status_code=500, **WHERE))
+    assert not is_overload(ProviderTimeoutError("x", **WHERE))
+
+
 def test_limiter_validates() -> None:
     with pytest.raises(ValueError, match="min_limit"):
         AdaptiveLimiter(initial=0)

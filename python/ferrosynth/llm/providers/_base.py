@@ -112,6 +112,7 @@ class HTTPProvider(LLMProvider):
                 url=self.base_url,
             )
         self._headers = {"Content-Type": "application/json", **self._auth_headers(key or None)}
+        self._secrets: tuple[str, ...] = (key,) if key else ()  # blanked in error bodies
         self._pool = SessionPool(max_connections=max_connections, user_agent=_user_agent())
         #: HTTP requests sent (attempts, retries included); for tests and statistics.
         self.requests_sent = 0
@@ -210,7 +211,7 @@ class HTTPProvider(LLMProvider):
                 model=model,
                 url=url,
                 status_code=result.status,
-                body=result.body.decode("utf-8", "replace"),
+                body=self._redact(result.body),
             ) from error
         try:
             return self._response(data, model, body)
@@ -221,12 +222,19 @@ class HTTPProvider(LLMProvider):
                 model=model,
                 url=url,
                 status_code=result.status,
-                body=result.body.decode("utf-8", "replace"),
+                body=self._redact(result.body),
             ) from error
 
+    def _redact(self, body: bytes) -> str:
+        """A response body as text, with the API key blanked should a server echo it."""
+        text = body.decode("utf-8", "replace")
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
+
     def _status_error(self, result: HTTPResult, url: str, model: str) -> ProviderError:
-        text = result.body.decode("utf-8", "replace")
-        message = _error_message(result.body, result.status)
+        text = self._redact(result.body)
+        message = self._redact(_error_message(result.body, result.status).encode())
         where: dict[str, Any] = {
             "provider": self.kind,
             "model": model,
