@@ -5,10 +5,14 @@ from os import PathLike
 from typing import Literal, final
 
 __all__ = [
+    "DATA_TYPES",
     "DATA_VERSION",
     "DEFAULT_ANCHOR",
     "DEFAULT_CHUNK_ROWS",
+    "FORMATS",
+    "POOL_KEYS",
     "Plan",
+    "Pools",
     "__version__",
     "check_template",
     "placeholder_vocabulary",
@@ -27,6 +31,25 @@ DEFAULT_CHUNK_ROWS: int
 DEFAULT_ANCHOR: int
 """The default anchor time, in Unix seconds (2025-01-01T00:00:00Z)."""
 
+DATA_TYPES: tuple[str, ...]
+"""The data types the core registers, in order (``ferrosynth.DataType`` lists the same)."""
+
+FORMATS: tuple[str, ...]
+"""The record formats, ``"ferrosynth"`` first (as ``ferrosynth.export.ExportFormat``)."""
+
+POOL_KEYS: tuple[str, ...]
+"""The value pools a plan draws from, in order."""
+
+@final
+class Pools:
+    """Value pools parsed and checked once; plans compiled with them share them."""
+
+    def __new__(cls, json: str) -> Pools:
+        """Parse ``{pool: [values]}`` (every key of :data:`POOL_KEYS`).
+
+        Raises ``ConfigError`` (from ``ferrosynth.errors``) naming the pool at fault.
+        """
+
 @final
 class Plan:
     """A compiled generation plan: a config compiled once, then sampled by index.
@@ -36,8 +59,11 @@ class Plan:
     check for Ctrl-C between chunks.
     """
 
-    def __new__(cls, spec: str) -> Plan:
+    def __new__(cls, spec: str, pools: Pools | None = None) -> Plan:
         """Compile a JSON plan specification.
+
+        ``pools`` is used instead of the spec's own ``pools`` member (which may then be left
+        out), so that large pools are parsed once and shared.
 
         Raises ``SchemaError``, ``TemplateError`` or ``ConfigError`` (from
         ``ferrosynth.errors``) naming the location at fault.

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import orjson
 
@@ -96,15 +96,18 @@ def _anchor_seconds(anchor: AnchorTime) -> int:
     raise ConfigError(f"anchor_time must be a datetime, an int or 'now', got {anchor!r}")
 
 
-_POOLS_JSON: dict[str, bytes] = {}
+_NATIVE_POOLS: dict[str, _native.Pools] = {}
 
 
-def _pools_json(pools: LocalePools) -> bytes:
-    """The pools' JSON, serialised once per locale key."""
-    cached = _POOLS_JSON.get(pools.key)
-    if cached is None:
-        cached = _POOLS_JSON[pools.key] = orjson.dumps(pools.as_dict())
-    return cached
+def _native_pools(pools: LocalePools) -> str:
+    """Parses ``pools`` into a native handle once per locale key; returns the key.
+
+    Plans are cached by a small spec plus this key, so the pools (tens of kilobytes) are never
+    serialised or hashed again after the first call for a locale.
+    """
+    if pools.key not in _NATIVE_POOLS:
+        _NATIVE_POOLS[pools.key] = _native.Pools(orjson.dumps(pools.as_dict()).decode())
+    return pools.key
 
 
 def _loads(raw: bytes) -> Any:
@@ -128,9 +131,14 @@ def _loads(raw: bytes) -> Any:
             gc.enable()
 
 
+#: Plans by :meth:`DataGenerator._plan_key` (the first-level cache: no spec is built on a hit).
+_PLANS: dict[bytes, _native.Plan] = {}
+_PLANS_MAX = 256
+
+
 @lru_cache(maxsize=64)
-def _compile(spec: bytes) -> _native.Plan:
-    plan = _native.Plan(spec.decode())
+def _compile(spec: bytes, pools_key: str) -> _native.Plan:
+    plan = _native.Plan(spec.decode(), _NATIVE_POOLS[pools_key])
     # Inside the cache: each warning is raised once per distinct schema, not once per call.
     for message in plan.warnings:
         warnings.warn(message, SchemaWarning, stacklevel=4)
@@ -146,6 +154,22 @@ def _check_capacity(plan: _native.Plan, start: int, count: int) -> None:
             f"samples {start}..{start + count} would repeat them",
             "count",
         )
+
+
+#: ``generate_*`` method name per data type, filled by :func:`_generates` as the class is built.
+TYPED_METHODS: dict[DataType, str] = {}
+
+_M = TypeVar("_M", bound=Callable[..., Any])
+
+
+def _generates(data_type: DataType) -> Callable[[_M], _M]:
+    """Registers the decorated method as *the* ``generate_*`` method of ``data_type``."""
+
+    def register(method: _M) -> _M:
+        TYPED_METHODS[data_type] = method.__name__
+        return method
+
+    return register
 
 
 class DataGenerator:
@@ -193,14 +217,45 @@ class DataGenerator:
         ``export`` is the record shape: ``"ferrosynth"`` (the samples' native shape) or a
         standard format for conversation and agent-trace data (see :mod:`ferrosynth.export`).
         """
+        key = self._plan_key(config, export)
+        if key is not None:
+            cached = _PLANS.get(key)
+            if cached is not None:
+                return cached
         spec = self._spec(config, export)
-        pools = self.pools
         try:
             head = orjson.dumps(spec)
         except TypeError as exc:
             raise ConfigError(f"config is not JSON-serialisable: {exc}", "constraints") from exc
-        # Pools are large: splice their cached serialisation in rather than re-encoding them.
-        return _compile(head[:-1] + b',"pools":' + _pools_json(pools) + b"}")
+        # The pools travel as a native handle, not in the spec: the cache key stays small.
+        plan = _compile(head, _native_pools(self.pools))
+        if key is not None:
+            if len(_PLANS) >= _PLANS_MAX:
+                _PLANS.clear()
+            _PLANS[key] = plan
+        return plan
+
+    def _plan_key(self, config: GeneratorConfig, export: ExportFormat) -> bytes | None:
+        """A small key naming the plan of ``config`` (the config as the user wrote it, before
+        templates and tools are resolved), or ``None`` when the config names files, whose
+        contents may change between calls, or cannot be serialised (the slow path says why).
+        """
+        constraints = config.constraints
+        if "template_file" in constraints or isinstance(constraints.get("tools"), (str, Path)):
+            return None
+        try:
+            return orjson.dumps(
+                (
+                    config.data_type.value,
+                    constraints,
+                    config.schema,
+                    export,
+                    self._anchor,
+                    self.pools.key,
+                )
+            )
+        except TypeError:
+            return None
 
     @staticmethod
     def resolve_seed(config: GeneratorConfig) -> int:
@@ -244,26 +299,38 @@ class DataGenerator:
             },
         )
 
+    @_generates(DataType.text)
     def generate_text(self, config: GeneratorConfig) -> list[str]:
         """Paragraphs of ``min_sentences..max_sentences`` sentences (defaults 1 and 5)."""
         return self._typed(config, DataType.text)
 
+    @_generates(DataType.conversation)
     def generate_conversations(self, config: GeneratorConfig) -> list[list[ConversationTurn]]:
         """Conversations from the ``template`` constraint (default ``customer_support``)."""
         raw = self._typed(config, DataType.conversation)
         return [[ConversationTurn.model_construct(None, **turn) for turn in conv] for conv in raw]
 
+    @_generates(DataType.tool_call)
     def generate_tool_calls(self, config: GeneratorConfig) -> list[dict[str, object]]:
         """OpenAI-style tool calls for the ``tool`` constraint (default ``search``)."""
         return self._typed(config, DataType.tool_call)
 
+    @_generates(DataType.agent_trace)
     def generate_agent_traces(self, config: GeneratorConfig) -> list[dict[str, object]]:
         """Agent traces: thought → tool_call → observation … → final_answer."""
         return self._typed(config, DataType.agent_trace)
 
+    @_generates(DataType.json)
     def generate_json(self, config: GeneratorConfig) -> list[dict[str, object]]:
         """Records from ``config.schema``, or free-form records when it is ``None``."""
         return self._typed(config, DataType.json)
+
+    def generate_values(self, config: GeneratorConfig) -> list[Any]:
+        """The values of ``config.data_type``, as its ``generate_*`` method returns them."""
+        method: Callable[[GeneratorConfig], list[Any]] = getattr(
+            self, TYPED_METHODS[config.data_type]
+        )
+        return method(config)
 
     def _typed(self, config: GeneratorConfig, data_type: DataType) -> list[Any]:
         if config.data_type is not data_type:

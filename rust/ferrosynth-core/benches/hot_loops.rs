@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::io::Write;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use ferrosynth_core::plan::{Kind, Spec};
+use ferrosynth_core::plan::Spec;
 use ferrosynth_core::rng::Rng;
 use ferrosynth_core::write::{Encoding, Job, RunOptions, Span};
 use ferrosynth_core::{Envelope, Plan, Pools};
@@ -22,7 +22,7 @@ fn plan(data_type: &str, schema: Option<serde_json::Value>, tools: serde_json::V
         constraints: Default::default(),
         template: None,
         tools: serde_json::from_value(tools).unwrap(),
-        pools: Pools::builtin_english(),
+        pools: Some(Pools::builtin_english()),
         anchor_time: ferrosynth_core::time::DEFAULT_ANCHOR,
         format: None,
     })
@@ -105,7 +105,7 @@ fn bench(c: &mut Criterion) {
         ("tool_call", plan("tool_call", None, tools.clone())),
         ("agent_trace", plan("agent_trace", None, tools)),
     ];
-    assert!(matches!(plans[0].1.kind, Kind::Schema(_)));
+    assert!(plans[0].1.data.schema().is_some());
     let mut g = c.benchmark_group("rows");
     g.throughput(Throughput::Elements(ROWS));
     g.sample_size(10);
