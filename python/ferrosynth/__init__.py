@@ -18,6 +18,7 @@ from ferrosynth.core import DataGenerator, SchemaBasedGenerator, WriteReport
 from ferrosynth.errors import (
     ConfigError,
     FerrosynthError,
+    FerrosynthWarning,
     OutputError,
     SchemaError,
     SchemaWarning,
@@ -36,6 +37,7 @@ __all__ = [
     "DataGenerator",
     "DataType",
     "FerrosynthError",
+    "FerrosynthWarning",
     "GeneratorConfig",
     "OutputError",
     "SchemaBasedGenerator",

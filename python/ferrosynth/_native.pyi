@@ -5,6 +5,7 @@ from os import PathLike
 from typing import Literal, final
 
 __all__ = [
+    "CONSTRAINT_KEYS",
     "DATA_TYPES",
     "DATA_VERSION",
     "DEFAULT_ANCHOR",
@@ -39,6 +40,9 @@ FORMATS: tuple[str, ...]
 
 POOL_KEYS: tuple[str, ...]
 """The value pools a plan draws from, in order."""
+
+CONSTRAINT_KEYS: dict[str, tuple[str, ...]]
+"""The constraint keys each data type reads, by data type."""
 
 @final
 class Pools:

@@ -23,6 +23,7 @@ import orjson
 
 from ferrosynth import _native
 from ferrosynth._agent_spec import PYTHON_ONLY, agent_spec
+from ferrosynth.constraints import check_constraints
 from ferrosynth.errors import ConfigError, SchemaWarning
 from ferrosynth.export import ExportFormat
 from ferrosynth.locales import LocalePools, pools_for
@@ -222,6 +223,7 @@ class DataGenerator:
             cached = _PLANS.get(key)
             if cached is not None:
                 return cached
+        check_constraints(config.data_type, config.constraints)
         spec = self._spec(config, export)
         try:
             head = orjson.dumps(spec)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, cast
+from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO, cast
 
 import typer
 from pydantic import ValidationError
@@ -26,7 +27,14 @@ else:
     except ImportError:  # pragma: no cover
         from click.exceptions import UsageError as _UsageError
 
-from ferrosynth import DataGenerator, DataType, FerrosynthError, GeneratorConfig, __version__
+from ferrosynth import (
+    DataGenerator,
+    DataType,
+    FerrosynthError,
+    FerrosynthWarning,
+    GeneratorConfig,
+    __version__,
+)
 from ferrosynth.export import FORMATS, ExportFormat
 from ferrosynth.templates import CONVERSATION_TEMPLATES, TOOL_CALL_TEMPLATES
 from ferrosynth.tools import load_tools
@@ -122,8 +130,45 @@ def generate(
             help=f"Record format of conversations and agent traces: {', '.join(FORMATS)}.",
         ),
     ] = "ferrosynth",
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Treat warnings (an unknown constraint key, template or tool name) as errors.",
+        ),
+    ] = False,
 ) -> None:
     """Generate samples as JSON Lines (stdout or a file), gzip-compressed JSONL or Parquet."""
+    with warnings.catch_warnings():
+        # Every FerrosynthWarning is shown (not once per location) as one line on stderr, or,
+        # with --strict, raised: main() reports it as an error with exit status 2.
+        warnings.simplefilter("error" if strict else "always", FerrosynthWarning)
+        warnings.showwarning = _show_warning
+        _generate(data_type, count, seed, schema, constraint, output, workers, tools, export)
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    sys.stderr.write(f"warning: {message}\n")
+
+
+def _generate(
+    data_type: str,
+    count: int,
+    seed: int | None,
+    schema: Path | None,
+    constraint: list[str] | None,
+    output: Path | None,
+    workers: int | None,
+    tools: Path | None,
+    export: str,
+) -> None:
     if data_type not in _TYPES:
         raise InputError(f"unknown --type {data_type!r}; expected one of: {', '.join(_TYPES)}")
     if count <= 0:
@@ -155,8 +200,10 @@ def generate(
     generator = DataGenerator()
     # Resolve the seed once, so that the data and the summary agree on it.
     config = config_with(generator.resolve_seed(config_with(seed)))
-
     if to_stdout or output is None:
+        if seed is None:
+            # Any run can be repeated: a drawn seed is reported (a file's summary names it too).
+            sys.stderr.write(f"seed: {config.seed} (drawn; pass --seed {config.seed} to repeat)\n")
         stream = sys.stdout.buffer
         for chunk in generator.iter_jsonl(config, threads=workers, export=record_format):
             stream.write(chunk)

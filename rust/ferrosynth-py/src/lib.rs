@@ -23,6 +23,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("DATA_TYPES", registry::data_types(m.py())?)?;
     m.add("FORMATS", registry::formats(m.py())?)?;
     m.add("POOL_KEYS", registry::pool_keys(m.py())?)?;
+    m.add("CONSTRAINT_KEYS", registry::constraint_keys(m.py())?)?;
     m.add_class::<plan::Plan>()?;
     m.add_class::<plan::Pools>()?;
     m.add_function(wrap_pyfunction!(plan::resolve_threads, m)?)?;

@@ -2,7 +2,7 @@
 //! them, so a name added in Rust and not in Python (or the reverse) fails the suite.
 
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyDict, PyTuple};
 
 /// `DATA_TYPES`: the registered data types, in order.
 pub fn data_types(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
@@ -20,4 +20,13 @@ pub fn formats(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
 /// `POOL_KEYS`: the value pools a plan draws from.
 pub fn pool_keys(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
     PyTuple::new(py, ferrosynth_core::Pools::KEYS)
+}
+
+/// `CONSTRAINT_KEYS`: `{data_type: (key, ...)}`, the constraint keys each data type reads.
+pub fn constraint_keys(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let out = PyDict::new(py);
+    for entry in ferrosynth_core::data_types::REGISTRY {
+        out.set_item(entry.name, PyTuple::new(py, entry.constraints)?)?;
+    }
+    Ok(out)
 }

@@ -77,10 +77,14 @@ impl Row<'_> {
     }
 }
 
-/// A registry entry: a data type's name and its compiler.
+/// A registry entry: a data type's name, its compiler and the constraint keys it reads.
 pub struct Entry {
     pub name: &'static str,
     pub compile: fn(&Spec) -> Result<Box<dyn DataType>>,
+    /// Every constraint key the type reads (Python resolves `tools`, `template`,
+    /// `template_file` and `tool` before the core sees them); other keys are reported as
+    /// unknown by the Python layer (a `FerrosynthWarning`, an error under `--strict`).
+    pub constraints: &'static [&'static str],
 }
 
 /// Every data type, in the order of the Python `DataType` enum.
@@ -88,22 +92,53 @@ pub const REGISTRY: &[Entry] = &[
     Entry {
         name: "text",
         compile: text::compile,
+        constraints: &["min_sentences", "max_sentences", "domain"],
     },
     Entry {
         name: "json",
         compile: json::compile,
+        constraints: &[],
     },
     Entry {
         name: "conversation",
         compile: conversation::compile,
+        constraints: &[
+            "template",
+            "template_file",
+            "mode",
+            "tools",
+            // The agent settings (`agent::AgentConfig`).
+            "tool_use_rate",
+            "failure_rate",
+            "max_retries",
+            "max_tool_calls",
+            "model",
+            "provider",
+            "domain",
+            "max_parallel_calls",
+            "min_turns",
+            "max_turns",
+        ],
     },
     Entry {
         name: "tool_call",
         compile: tool_call::compile,
+        constraints: &["tool", "tools"],
     },
     Entry {
         name: "agent_trace",
         compile: agent_trace::compile,
+        constraints: &[
+            "tools",
+            // The agent settings (`agent::AgentConfig`).
+            "tool_use_rate",
+            "failure_rate",
+            "max_retries",
+            "max_tool_calls",
+            "model",
+            "provider",
+            "domain",
+        ],
     },
 ];
 
