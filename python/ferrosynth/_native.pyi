@@ -12,6 +12,7 @@ __all__ = [
     "DEFAULT_CHUNK_ROWS",
     "FORMATS",
     "POOL_KEYS",
+    "AtomicFile",
     "Plan",
     "Pools",
     "__version__",
@@ -43,6 +44,30 @@ POOL_KEYS: tuple[str, ...]
 
 CONSTRAINT_KEYS: dict[str, tuple[str, ...]]
 """The constraint keys each data type reads, by data type."""
+
+@final
+class AtomicFile:
+    """An output file that appears at its path complete, or not at all (see
+    ``ferrosynth.io.atomic``): an unnamed ``O_TMPFILE`` on Linux, else a hidden temporary."""
+
+    def __new__(cls, path: str | PathLike[str]) -> AtomicFile:
+        """Open the temporary file beside ``path``; ``OutputError`` if that is impossible."""
+
+    def write(self, data: bytes) -> int:
+        """Append ``data``; returns its length. ``OutputError`` on an OS error."""
+
+    def tell(self) -> int:
+        """Bytes written so far."""
+
+    def commit(self) -> None:
+        """Flush, fsync and put the file at its path (replacing what was there)."""
+
+    def abort(self) -> None:
+        """Drop what was written; nothing appears at the path."""
+
+    @property
+    def closed(self) -> bool:
+        """Whether the file was committed or aborted."""
 
 @final
 class Pools:

@@ -146,6 +146,35 @@ def _compile(spec: bytes, pools_key: str) -> _native.Plan:
     return plan
 
 
+_MAX_THREADS = 4096
+#: One past the largest sample index (indexes are written as signed 64-bit integers).
+_MAX_INDEX = 1 << 63
+
+
+def _int_arg(name: str, value: object, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"{name} must be an integer, got {type(value).__name__} {value!r}", name)
+    if not lo <= value <= hi:
+        raise ConfigError(f"{name} must be between {lo} and {hi}, got {value}", name)
+    return value
+
+
+def check_run(
+    count: object, start: object = 0, threads: object = None, batch_size: object = None
+) -> None:
+    """Validates the run options of every entry point, once: integers (not ``"3"``, not
+    ``True``), ``count >= 0``, ``start >= 0`` with ``start + count <= 2**63`` (every sample
+    index is written as a signed 64-bit integer), ``threads`` ``None`` or ``1..4096``,
+    ``batch_size >= 1``. Raises :class:`~ferrosynth.ConfigError` naming the argument.
+    """
+    n = _int_arg("count", count, 0, _MAX_INDEX)
+    _int_arg("start", start, 0, _MAX_INDEX - n)
+    if threads is not None:
+        _int_arg("threads", threads, 1, _MAX_THREADS)
+    if batch_size is not None:
+        _int_arg("batch_size", batch_size, 1, _U64)
+
+
 def _check_capacity(plan: _native.Plan, start: int, count: int) -> None:
     """Refuses runs longer than what ``x-ferrosynth`` uniqueness can cover."""
     capacity = plan.unique_capacity
@@ -274,8 +303,7 @@ class DataGenerator:
         start: int = 0,
         threads: int | None = None,
     ) -> list[Any]:
-        if start < 0:
-            raise ConfigError(f"start must be >= 0, got {start}", "start")
+        check_run(config.count, start, threads)
         plan = self.plan(config)
         _check_capacity(plan, start, config.count)
         raw = plan.json_array(seed & _U64, start, config.count, envelope=envelope, threads=threads)
@@ -366,8 +394,7 @@ class DataGenerator:
         """
         target = Path(path)
         fmt = output_format(target, format)
-        if start < 0:
-            raise ConfigError(f"start must be >= 0, got {start}", "start")
+        check_run(config.count, start, threads)
         seed = self.resolve_seed(config)
         plan = self.plan(config, export)
         t0 = time.perf_counter()
@@ -408,8 +435,7 @@ class DataGenerator:
         """Yield the samples as Arrow record batches (typed columns; needs pyarrow)."""
         from ferrosynth.io.arrow import iter_record_batches
 
-        if batch_size <= 0:
-            raise ConfigError(f"batch_size must be > 0, got {batch_size}", "batch_size")
+        check_run(config.count, start, threads, batch_size)
         seed = self.resolve_seed(config) & _U64
         yield from iter_record_batches(
             self.plan(config, export),
@@ -451,7 +477,7 @@ class DataGenerator:
         With ``seed=None`` a seed is drawn once for the whole stream. ``export`` as in
         :meth:`write`.
         """
-        for plan, seed, lo, n in self._batches(config, batch_size, start, export):
+        for plan, seed, lo, n in self._batches(config, batch_size, start, export, threads):
             yield plan.jsonl(seed, lo, n, threads=threads)
 
     def iter_samples(
@@ -468,17 +494,19 @@ class DataGenerator:
         With a standard ``export`` format (see :mod:`ferrosynth.export`) each item is that
         format's record instead.
         """
-        for plan, seed, lo, n in self._batches(config, batch_size, start, export):
+        for plan, seed, lo, n in self._batches(config, batch_size, start, export, threads):
             yield _loads(plan.json_array(seed, lo, n, threads=threads))
 
     def _batches(
-        self, config: GeneratorConfig, batch_size: int, start: int, export: ExportFormat
+        self,
+        config: GeneratorConfig,
+        batch_size: int,
+        start: int,
+        export: ExportFormat,
+        threads: int | None,
     ) -> Iterator[tuple[_native.Plan, int, int, int]]:
         """``(plan, seed, first index, rows)`` per batch; the seed is drawn once per stream."""
-        if batch_size <= 0:
-            raise ConfigError(f"batch_size must be > 0, got {batch_size}", "batch_size")
-        if start < 0:
-            raise ConfigError(f"start must be >= 0, got {start}", "start")
+        check_run(config.count, start, threads, batch_size)
         plan, seed = self.plan(config, export), self.resolve_seed(config) & _U64
         _check_capacity(plan, start, config.count)
         end = start + config.count
@@ -524,6 +552,7 @@ class SchemaBasedGenerator:
         the first unsatisfiable or malformed node; an unknown ``format`` raises a
         :class:`~ferrosynth.SchemaWarning` once and still yields valid strings.
         """
+        check_run(count)
         if count <= 0:
             raise ConfigError(f"count must be > 0, got {count}", "count")
         if not isinstance(schema, (bool, Mapping)):

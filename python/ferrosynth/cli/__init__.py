@@ -9,6 +9,7 @@ to stderr; stdout carries only data.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -33,6 +34,7 @@ from ferrosynth import (
     FerrosynthError,
     FerrosynthWarning,
     GeneratorConfig,
+    OutputError,
     __version__,
 )
 from ferrosynth.export import FORMATS, ExportFormat
@@ -204,10 +206,7 @@ def _generate(
         if seed is None:
             # Any run can be repeated: a drawn seed is reported (a file's summary names it too).
             sys.stderr.write(f"seed: {config.seed} (drawn; pass --seed {config.seed} to repeat)\n")
-        stream = sys.stdout.buffer
-        for chunk in generator.iter_jsonl(config, threads=workers, export=record_format):
-            stream.write(chunk)
-        stream.flush()
+        _to_stdout(generator.iter_jsonl(config, threads=workers, export=record_format))
         return
     with _progress(count) as on_progress:
         report = generator.write(
@@ -264,6 +263,25 @@ def main(argv: Sequence[str] | None = None) -> None:
     except (InputError, FerrosynthError, ValidationError) as error:
         _fail(_describe(error))
     raise SystemExit(status if isinstance(status, int) else 0)
+
+
+def _to_stdout(chunks: Iterator[bytes]) -> None:
+    """Writes ``chunks`` to stdout; a closed pipe ends the run quietly (``| head``), any other
+    OS error (a full disk behind a redirect, ``> /dev/full``) is an ``OutputError``."""
+    stream = sys.stdout.buffer
+    try:
+        for chunk in chunks:
+            stream.write(chunk)
+        stream.flush()
+    except BrokenPipeError:
+        # Nothing more can reach the reader; keep the interpreter from complaining at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(0) from None
+    except OSError as error:
+        if isinstance(error, FerrosynthError):
+            raise
+        raise OutputError(error.errno or 0, error.strerror or str(error), "<stdout>") from None
 
 
 def _fail(message: str) -> NoReturn:

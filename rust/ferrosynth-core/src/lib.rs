@@ -26,7 +26,7 @@
 //! assert_eq!(samples[2]["index"], 2);
 //! assert_eq!(plan.data_type(), "text");
 //! ```
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 pub mod agent;
 pub mod data_types;

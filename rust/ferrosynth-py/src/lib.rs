@@ -5,6 +5,7 @@
 //! formats and pools) and `errors.rs` (core errors → Python exceptions).
 
 mod errors;
+mod output;
 mod plan;
 mod registry;
 mod run;
@@ -26,6 +27,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("CONSTRAINT_KEYS", registry::constraint_keys(m.py())?)?;
     m.add_class::<plan::Plan>()?;
     m.add_class::<plan::Pools>()?;
+    m.add_class::<output::AtomicFile>()?;
     m.add_function(wrap_pyfunction!(plan::resolve_threads, m)?)?;
     m.add_function(wrap_pyfunction!(plan::placeholder_vocabulary, m)?)?;
     m.add_function(wrap_pyfunction!(plan::check_template, m)?)?;
