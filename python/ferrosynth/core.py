@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import orjson
 
-from ferrosynth import _native
+from ferrosynth import _native, limits
 from ferrosynth._agent_spec import PYTHON_ONLY, agent_spec
 from ferrosynth.constraints import check_constraints
 from ferrosynth.errors import ConfigError, SchemaWarning
@@ -257,9 +257,15 @@ class DataGenerator:
         try:
             head = orjson.dumps(spec)
         except TypeError as exc:
+            limits.check_spec(spec)  # too deep, or contains itself: say where
             raise ConfigError(f"config is not JSON-serialisable: {exc}", "constraints") from exc
         # The pools travel as a native handle, not in the spec: the cache key stays small.
-        plan = _compile(head, _native_pools(self.pools))
+        try:
+            plan = _compile(head, _native_pools(self.pools))
+        except ConfigError as exc:
+            if exc.field == "plan" and "recursion limit" in str(exc):
+                limits.check_spec(spec)
+            raise
         if key is not None:
             if len(_PLANS) >= _PLANS_MAX:
                 _PLANS.clear()
@@ -306,6 +312,7 @@ class DataGenerator:
         check_run(config.count, start, threads)
         plan = self.plan(config)
         _check_capacity(plan, start, config.count)
+        limits.check_memory(plan, seed & _U64, start, config.count)
         raw = plan.json_array(seed & _U64, start, config.count, envelope=envelope, threads=threads)
         values: list[Any] = _loads(raw)
         return values
@@ -553,12 +560,14 @@ class SchemaBasedGenerator:
         :class:`~ferrosynth.SchemaWarning` once and still yields valid strings.
         """
         check_run(count)
-        if count <= 0:
-            raise ConfigError(f"count must be > 0, got {count}", "count")
         if not isinstance(schema, (bool, Mapping)):
             raise ConfigError(
                 f"schema must be a mapping or a boolean, got {type(schema).__name__}", "schema"
             )
+        if count == 0:
+            return []  # as the reference: an empty request is an empty list
+        if count < 0:
+            raise ConfigError(f"count must be >= 0, got {count}", "count")
         config = GeneratorConfig.model_construct(
             data_type=DataType.json,
             count=count,
@@ -569,7 +578,9 @@ class SchemaBasedGenerator:
         )
         plan = self._generator.plan(config)
         _check_capacity(plan, 0, count)
-        raw = plan.json_array(DataGenerator.resolve_seed(config) & _U64, 0, count, envelope="bare")
+        seed_ = DataGenerator.resolve_seed(config) & _U64
+        limits.check_memory(plan, seed_, 0, count)
+        raw = plan.json_array(seed_, 0, count, envelope="bare")
         if validate:
             plan.validate(raw)
         values: list[Any] = _loads(raw)

@@ -132,6 +132,32 @@ def generate(
             help=f"Record format of conversations and agent traces: {', '.join(FORMATS)}.",
         ),
     ] = "ferrosynth",
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="local (this machine) or ray (a Ray cluster; --output is then a directory of "
+            "parts, byte-identical to a local run once joined in order).",
+        ),
+    ] = "local",
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            "--ray-address",
+            help="Ray cluster to join (e.g. 10.0.0.1:6379 or 'auto'); a local one when omitted.",
+            show_default=False,
+        ),
+    ] = None,
+    parts: Annotated[
+        int | None,
+        typer.Option("--parts", help="Number of part files with --engine ray; one per CPU."),
+    ] = None,
+    part_format: Annotated[
+        str,
+        typer.Option(
+            "--part-format", help="Part files with --engine ray: jsonl, jsonl.gz, parquet."
+        ),
+    ] = "jsonl",
     strict: Annotated[
         bool,
         typer.Option(
@@ -146,7 +172,21 @@ def generate(
         # with --strict, raised: main() reports it as an error with exit status 2.
         warnings.simplefilter("error" if strict else "always", FerrosynthWarning)
         warnings.showwarning = _show_warning
-        _generate(data_type, count, seed, schema, constraint, output, workers, tools, export)
+        _generate(
+            data_type,
+            count,
+            seed,
+            schema,
+            constraint,
+            output,
+            workers,
+            tools,
+            export,
+            engine,
+            ray_address,
+            parts,
+            part_format,
+        )
 
 
 def _show_warning(
@@ -170,7 +210,13 @@ def _generate(
     workers: int | None,
     tools: Path | None,
     export: str,
+    engine: str,
+    ray_address: str | None,
+    parts: int | None,
+    part_format: str,
 ) -> None:
+    if engine not in ("local", "ray"):
+        raise InputError(f"unknown --engine {engine!r}; expected one of: local, ray")
     if data_type not in _TYPES:
         raise InputError(f"unknown --type {data_type!r}; expected one of: {', '.join(_TYPES)}")
     if count <= 0:
@@ -178,7 +224,9 @@ def _generate(
     if workers is not None and workers <= 0:
         raise InputError(f"--workers must be > 0, got {workers}")
     to_stdout = output is None or str(output) == "-"
-    if output is not None and not to_stdout and output.is_dir():
+    if engine == "ray" and to_stdout:
+        raise InputError("--engine ray writes a directory of parts: give --output DIR/")
+    if engine == "local" and output is not None and not to_stdout and output.is_dir():
         raise InputError(f"--output {str(output)!r} is a directory")
 
     if export not in FORMATS:
@@ -202,6 +250,20 @@ def _generate(
     generator = DataGenerator()
     # Resolve the seed once, so that the data and the summary agree on it.
     config = config_with(generator.resolve_seed(config_with(seed)))
+
+    if engine == "ray":
+        from ferrosynth.cli.ray_engine import generate_parts
+
+        assert output is not None
+        generate_parts(
+            config,
+            output,
+            address=ray_address,
+            parts=parts,
+            part_format=part_format,
+            export=record_format,
+        )
+        return
     if to_stdout or output is None:
         if seed is None:
             # Any run can be repeated: a drawn seed is reported (a file's summary names it too).
@@ -300,6 +362,8 @@ def _read_schema(path: Path) -> dict[str, object]:
         schema = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(f"schema file {str(path)!r} is not valid JSON: {error}") from None
+    except RecursionError:
+        raise InputError(f"schema file {str(path)!r} nests too deeply to be a schema") from None
     if not isinstance(schema, dict):
         kind = type(schema).__name__
         raise InputError(f"schema file {str(path)!r} must hold a JSON object, not {kind}")
@@ -355,3 +419,9 @@ def _describe(error: Exception) -> str:
 # Command groups beyond `generate` and `templates` live one per module in this package, each with a
 # `register(app)` that adds its commands; their heavy imports happen inside the commands, so that
 # `ferrosynth --help` and `import ferrosynth.cli` stay light. Register new groups below.
+from ferrosynth.cli import mock as _mock  # noqa: E402
+
+_mock.register(app)
+from ferrosynth.cli import personas as _personas  # noqa: E402
+
+_personas.register(app)

@@ -1,0 +1,227 @@
+"""Generation on Ray Data, on a real two-node local cluster (a head and a second node, each a
+raylet with its own worker processes), so that blocks cross process and node boundaries.
+
+What users rely on: a Ray dataset is the local run, row for row and type for type, whatever the
+number of blocks; part files joined in order are the local file, byte for byte; a worker that
+dies mid-run costs a retry, not a wrong row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ferrosynth import DataGenerator, DataType, GeneratorConfig, OutputError
+
+ray = pytest.importorskip("ray", reason="the Ray tests need `pip install 'ferrosynth[ray]'`")
+fray = pytest.importorskip("ferrosynth.ray")
+cluster_utils = pytest.importorskip("ray.cluster_utils")
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")
+
+TYPES = [t for t in DataType]
+EXPORTS = ["openai", "sharegpt", "anthropic", "otel"]
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Any]:
+    """A head node and a second node, one CPU each, on this machine."""
+    env = os.environ.get("PYTHONPATH")  # workers import ferrosynth as this process does
+    src = str(Path(__file__).resolve().parents[1] / "python")
+    os.environ["PYTHONPATH"] = src if not env else f"{src}{os.pathsep}{env}"
+    c = _start_cluster()
+    ray.init(address=c.address, logging_level="ERROR", log_to_driver=False)
+    ray.data.DataContext.get_current().enable_progress_bars = False
+    try:
+        yield c
+    finally:
+        ray.shutdown()
+        c.shutdown()
+        if env is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = env
+
+
+def _start_cluster(attempts: int = 3) -> Any:
+    # Ray gives a raylet a fixed 30 s to register; on a loaded two-core machine the first start
+    # can miss that, so a failed start is retried (with everything it started torn down).
+    for attempt in range(1, attempts + 1):
+        c = cluster_utils.Cluster()
+        try:
+            c.add_node(num_cpus=1, include_dashboard=False)
+            c.add_node(num_cpus=1)
+            c.wait_for_nodes()
+            return c
+        except Exception:
+            c.shutdown()
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _local_rows(config: GeneratorConfig, export: str = "ferrosynth") -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = DataGenerator().to_arrow(config, export=export).to_pylist()  # type: ignore[arg-type]
+    return rows
+
+
+@pytest.mark.parametrize("blocks", [1, 3, 17])
+@pytest.mark.parametrize("data_type", TYPES, ids=lambda t: t.value)
+def test_a_ray_dataset_is_the_local_run_at_any_block_count(
+    cluster: Any, data_type: DataType, blocks: int
+) -> None:
+    config = GeneratorConfig(data_type=data_type, count=41, seed=11)
+    ds = fray.read(config, override_num_blocks=blocks)
+    assert ds.take_all() == _local_rows(config)
+    assert ds.schema().base_schema == DataGenerator().to_arrow(config).schema
+
+
+@pytest.mark.parametrize("export", EXPORTS)
+@pytest.mark.parametrize("data_type", [DataType.conversation, DataType.agent_trace], ids=str)
+def test_every_export_format_reads_the_same_on_ray(
+    cluster: Any, data_type: DataType, export: str
+) -> None:
+    config = GeneratorConfig(data_type=data_type, count=23, seed=5)
+    ds = fray.read(config, override_num_blocks=3, export=export)  # type: ignore[arg-type]
+    assert ds.take_all() == _local_rows(config, export)
+
+
+def test_blocks_run_on_both_nodes(cluster: Any) -> None:
+    def node_of(batch: dict[str, Any]) -> dict[str, Any]:
+        node = ray.get_runtime_context().get_node_id()
+        return {"index": batch["index"], "node": [node] * len(batch["index"])}
+
+    config = GeneratorConfig(data_type=DataType.text, count=170, seed=1)
+    ds = fray.read(
+        config, override_num_blocks=17, ray_remote_args={"scheduling_strategy": "SPREAD"}
+    ).map_batches(node_of, batch_format="numpy")
+    rows = ds.take_all()
+    assert [r["index"] for r in rows] == list(range(170))
+    assert len({r["node"] for r in rows}) == 2
+
+
+def test_a_seedless_run_draws_one_seed_for_every_block(cluster: Any) -> None:
+    config = GeneratorConfig(data_type=DataType.json, count=30)
+    rows = fray.read(config, override_num_blocks=3).take_all()
+    # One seed for all blocks: the samples are unique and sample i is the same function of i.
+    assert len({r["id"] for r in rows}) == 30
+
+
+def test_ray_write_parquet_streams_the_dataset(cluster: Any, tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    config = GeneratorConfig(data_type=DataType.agent_trace, count=300, seed=2)
+    fray.read(config, override_num_blocks=5, batch_size=64).write_parquet(str(tmp_path))
+    files = sorted(tmp_path.glob("*.parquet"))
+    assert files
+    table = pq.read_table(files)
+    rows = sorted(table.to_pylist(), key=lambda r: r["index"])
+    assert rows == _local_rows(config)
+
+
+def test_parts_joined_in_order_are_the_local_file_byte_for_byte(
+    cluster: Any, tmp_path: Path
+) -> None:
+    config = GeneratorConfig(data_type=DataType.tool_call, count=1000, seed=9)
+    report = fray.write_parts(config, tmp_path / "parts", parts=7, format="jsonl")
+    assert [p.name for p in report.parts] == [f"part-{k:05d}.jsonl" for k in range(7)]
+    joined = b"".join(p.read_bytes() for p in report.parts)
+    DataGenerator().write(config, tmp_path / "local.jsonl")
+    assert joined == (tmp_path / "local.jsonl").read_bytes()
+    assert report.bytes_written == len(joined)
+
+
+def test_parquet_parts_hold_the_local_rows(cluster: Any, tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    config = GeneratorConfig(data_type=DataType.conversation, count=200, seed=4)
+    report = fray.write_parts(config, tmp_path / "parts", parts=3, format="parquet")
+    table = pq.read_table([str(p) for p in report.parts])
+    assert table.to_pylist() == _local_rows(config)
+
+
+def test_parts_refuse_a_directory_that_holds_files(cluster: Any, tmp_path: Path) -> None:
+    (tmp_path / "old.jsonl").write_text("{}\n")
+    config = GeneratorConfig(data_type=DataType.text, count=5, seed=1)
+    with pytest.raises(OutputError, match="must be an empty directory"):
+        fray.write_parts(config, tmp_path)
+
+
+def test_a_worker_killed_mid_run_is_retried_and_the_output_is_unchanged(
+    cluster: Any, tmp_path: Path
+) -> None:
+    marker = tmp_path / "killed"
+
+    def die_once(batch: dict[str, Any]) -> dict[str, Any]:
+        # The first block to get here kills its worker process outright (like kill -9 or an
+        # OOM kill); Ray reschedules the task, which regenerates the same index range.
+        if not marker.exists():
+            marker.write_text(str(os.getpid()))
+            os._exit(9)
+        return batch
+
+    config = GeneratorConfig(data_type=DataType.agent_trace, count=120, seed=3)
+    ds = fray.read(config, override_num_blocks=6).map_batches(die_once, batch_format="pyarrow")
+    assert ds.take_all() == _local_rows(config)
+    assert marker.exists()
+
+
+def test_cli_engine_ray_writes_parts_identical_to_a_local_run(cluster: Any, tmp_path: Path) -> None:
+    args = ["generate", "-t", "agent_trace", "-n", "500", "-s", "8"]
+    env = {**os.environ}
+    ray_args = ["--ray-address", cluster.address, "--parts", "4", "-o", str(tmp_path / "out")]
+    ray_run = subprocess.run(
+        [sys.executable, "-m", "ferrosynth.cli", *args, "--engine", "ray", *ray_args],
+        capture_output=True,
+        env=env,
+        timeout=300,
+    )
+    assert ray_run.returncode == 0, ray_run.stderr.decode()
+    assert b"in 4 parts" in ray_run.stderr
+    local = subprocess.run(
+        [sys.executable, "-m", "ferrosynth.cli", *args], capture_output=True, check=True
+    ).stdout
+    parts = sorted((tmp_path / "out").glob("part-*.jsonl"))
+    assert len(parts) == 4
+    joined = b"".join(p.read_bytes() for p in parts)
+    assert hashlib.sha256(joined).hexdigest() == hashlib.sha256(local).hexdigest()
+
+
+def test_cli_engine_ray_needs_an_output_directory() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ferrosynth.cli", "generate", "--engine", "ray"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: --engine ray writes a directory of parts")
+
+
+def test_without_ray_the_import_says_what_to_install() -> None:
+    code = (
+        "import sys; sys.modules['ray'] = None\n"
+        "import ferrosynth\n"
+        "assert 'ray' not in [m for m in sys.modules if sys.modules[m] is not None]\n"
+        "try:\n"
+        "    import ferrosynth.ray\n"
+        "except ferrosynth.FerrosynthError as e:\n"
+        "    assert isinstance(e, ImportError)\n"
+        "    print(e)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "pip install 'ferrosynth[ray]'" in result.stdout
+
+
+def test_importing_ferrosynth_does_not_import_ray() -> None:
+    code = "import sys, ferrosynth, ferrosynth.cli; print('ray' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr
