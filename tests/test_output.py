@@ -128,9 +128,12 @@ DataGenerator().write(config, sys.argv[1], threads=1)
 """
 
 
-def _writing_into(pid: int, directory: Path) -> bool:
-    """Whether process ``pid`` holds a file open in ``directory`` (an unnamed one included)."""
+def writing_into(pid: int, directory: Path) -> bool:
+    """Whether process ``pid`` holds a file open in ``directory`` (an unnamed one included);
+    without ``/proc``, whether a hidden temporary has appeared there."""
     fds = Path(f"/proc/{pid}/fd")
+    if not fds.exists():
+        return any(p.name.endswith(".tmp") for p in directory.iterdir())
     for fd in fds.iterdir():
         try:
             target = os.readlink(fd)
@@ -149,7 +152,7 @@ def test_kill_9_mid_write_leaves_nothing_behind(tmp_path: Path, suffix: str) -> 
     proc = subprocess.Popen([sys.executable, "-c", WRITER, str(out / f"big{suffix}")])
     try:
         deadline = time.monotonic() + 60
-        while not _writing_into(proc.pid, out):
+        while not writing_into(proc.pid, out):
             assert proc.poll() is None, "the writer ended before writing"
             assert time.monotonic() < deadline, "the writer never opened its file"
             time.sleep(0.05)
