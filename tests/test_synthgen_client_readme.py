@@ -115,3 +115,28 @@ def test_every_readme_block_runs(
     # served from the cache, so no tokens were spent on it (batch token sums leave cached out)
     assert out[17] == "Input tokens: 0\nOutput tokens: 0\nTotal tokens: 0\n"
     assert out[18] == "Task not found\n"
+
+
+DOCS_PAGE = Path(__file__).resolve().parent.parent / "docs" / "synthgen-client.md"
+
+
+@needs_server
+def test_the_docs_page_examples_run_against_ferrosynth_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/synthgen-client.md's Python blocks, in order, with the two addresses changed."""
+    monkeypatch.chdir(tmp_path)
+    page = DOCS_PAGE.read_text(encoding="utf-8")
+    blocks = re.findall(r"(?m)^```python\n(.*?)^```$", page, re.DOTALL)
+    assert len(blocks) == 5
+    namespace: dict[str, object] = {"__name__": "synthgen_docs"}
+    with ferrosynth_server(tmp_path / "server", SERVER_KEY) as (url, provider):
+        for i, code in enumerate(blocks):
+            code = code.replace("http://localhost:8002", url)
+            code = code.replace("http://localhost:8001/v1/chat/completions", provider)
+            exec(compile(code, f"{DOCS_PAGE.name} block {i}", "exec", dont_inherit=True), namespace)
+    out = capsys.readouterr().out
+    assert len(re.findall(r"(?m)^Task task-\d{3}: COMPLETED '.+'$", out)) == 10
+    assert "0/10 done, 10 from the cache" in out  # the same bodies again: from the cache
+    assert "cache hit rate: 100.00%" in out
+    assert (tmp_path / "tasks.jsonl").read_text().count("\n") == 10

@@ -287,3 +287,15 @@ def test_async_generation_with_the_mock_provider_object(research: Path) -> None:
     assert len(result.personas) == 2
     assert result.provider == "mock"
     assert result.model == "mock-personas"
+
+
+def test_a_missing_key_for_the_official_endpoint_is_an_sdk_error(
+    research: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    generator = PersonaGenerator("openai", "gpt-4o-mini")
+    assert generator.estimate_cost(research)["input_tokens"] > 0  # planning needs no key
+    with pytest.raises(ProviderError, match="no API key") as caught:
+        generator.generate(research, count=1)
+    assert isinstance(caught.value, ferrosynth.llm.AuthenticationError)
+    assert isinstance(caught.value, PersonaError)

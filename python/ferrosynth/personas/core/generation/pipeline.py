@@ -292,17 +292,21 @@ class GenerationPipeline:
             ) from None
 
     async def _complete(self, body: dict[str, Any], result: GenerationResult) -> LLMResponse:
+        try:
+            provider = self.provider  # made now if a factory was given (may refuse: no key)
+        except LLMError as error:
+            raise as_persona_error(error) from error
         key = None
         if self.cache is not None:
             from ferrosynth.llm import cache_key
 
-            key = cache_key(self.provider.kind, self.model, body)
+            key = cache_key(provider.kind, self.model, body)
             stored = self.cache.get(key)
             if stored is not None:
                 result.cache_hits += 1
                 return response_from_openai(stored, model=self.model)
         try:
-            response = await self.provider.acomplete(body, timeout=self.config.timeout)
+            response = await provider.acomplete(body, timeout=self.config.timeout)
         except LLMError as error:
             raise as_persona_error(error) from error
         result.requests += 1
