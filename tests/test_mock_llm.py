@@ -282,6 +282,11 @@ def test_models_and_health(client: Client) -> None:
     assert {"id", "object", "created", "owned_by"} <= models["data"][0].keys()
     status, _, data = client.request("GET", "/health")
     assert (status, json.loads(data)["status"]) == (200, "ok")
+    status, _, data = client.request("GET", "/v1/models/my-model")
+    assert (status, json.loads(data)["id"]) == (200, "my-model")
+    status, _, data = client.request("GET", "/api/tags")
+    assert status == 200
+    assert {m["name"] for m in json.loads(data)["models"]} >= {"llama3.2"}
 
 
 @pytest.mark.parametrize(

@@ -39,6 +39,14 @@ def test_retry_after_wins_unless_beyond_the_bound() -> None:
     assert policy.backoff(0, retry_after=3600.0) == 1.0
 
 
+def test_retry_after_is_a_floor_with_jitter_on_top() -> None:
+    policy = RetryPolicy(base_delay=0.1, max_delay=1.0)
+    rng = random.Random(3)
+    draws = [policy.backoff(2, retry_after=0.5, rng=rng) for _ in range(200)]
+    assert all(0.5 <= d <= 0.5 + 0.4 for d in draws)
+    assert len(set(draws)) == 200  # spread: not everyone back at the same instant
+
+
 def test_policy_validates_its_fields() -> None:
     with pytest.raises(ValueError, match="jitter"):
         RetryPolicy(jitter="half")  # type: ignore[arg-type]
