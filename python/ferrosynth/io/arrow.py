@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = ["arrow_schema", "iter_record_batches", "require_pyarrow", "write_parquet"]
 
-#: Rows rendered per record batch (and per Parquet row group).
+#: Rows rendered per record batch (and per Parquet row group: each batch is written as one).
 DEFAULT_BATCH_ROWS = 131_072
 BLOCK_BYTES = 1 << 22
 
@@ -89,7 +89,9 @@ def iter_record_batches(
         # 4 MiB blocks let pyarrow parse one batch on several threads.
         read = pa.json.ReadOptions(block_size=BLOCK_BYTES, use_threads=True)
         table = pa.json.read_json(pa.BufferReader(raw), read_options=read, parse_options=parse)
-        yield from table.to_batches()
+        # The reader returns one chunk per block (a few thousand rows); one batch of exactly
+        # `batch_rows` rows is what callers asked for, and what makes one Parquet row group.
+        yield from table.combine_chunks().to_batches()
         done += n
         if progress is not None:
             progress(done)
