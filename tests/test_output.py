@@ -220,14 +220,23 @@ def test_iter_arrow_honours_batch_size() -> None:
 
 def test_parquet_row_groups_are_the_batch_size(tmp_path: Path) -> None:
     pq = pytest.importorskip("pyarrow.parquet")
-    from ferrosynth.io.arrow import DEFAULT_BATCH_ROWS
+    from ferrosynth.io.arrow import BATCH_BYTES, DEFAULT_BATCH_ROWS, batch_rows_for
 
-    count = DEFAULT_BATCH_ROWS + 1_000
-    config = GeneratorConfig(data_type=DataType.text, count=count, seed=1)
-    DataGenerator().write(config, tmp_path / "t.parquet")
-    meta = pq.ParquetFile(tmp_path / "t.parquet").metadata
-    groups = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
-    assert groups == [DEFAULT_BATCH_ROWS, 1_000]
+    gen = DataGenerator()
+    sizes = {}
+    for data_type in (DataType.text, DataType.agent_trace):
+        probe = GeneratorConfig(data_type=data_type, count=1_000, seed=1)
+        rows = sizes[data_type] = batch_rows_for(gen.plan(probe), 1, 0, 1_000)
+        assert 1_024 <= rows <= DEFAULT_BATCH_ROWS
+        count = rows + 1_000
+        config = GeneratorConfig(data_type=data_type, count=count, seed=1)
+        gen.write(config, tmp_path / "t.parquet")
+        meta = pq.ParquetFile(tmp_path / "t.parquet").metadata
+        groups = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+        assert groups == [rows, 1_000]
+    # Wide records get fewer rows per group (about BATCH_BYTES of JSON each).
+    assert sizes[DataType.agent_trace] < sizes[DataType.text]
+    assert sizes[DataType.agent_trace] < BATCH_BYTES // 1_000
 
 
 def test_a_bare_object_property_is_stored_as_json_in_parquet(tmp_path: Path) -> None:
