@@ -85,6 +85,9 @@ class SQLTaskStore:
         self._local = threading.local()
         self._all: list[Connection] = []
         self._all_lock = threading.Lock()
+        # Writers of this process take turns here rather than in the database's lock, whose
+        # busy handler sleeps (SQLite backs off by milliseconds). PostgreSQL needs no turn.
+        self._write_lock: Any = contextlib.nullcontext()
 
     # --- what a dialect supplies -------------------------------------------------------------
     def _connect(self) -> Connection:
@@ -135,7 +138,7 @@ class SQLTaskStore:
 
     def _write(self, fn: Callable[[Cursor], Any]) -> Any:
         conn = self._conn()
-        with self._transaction(conn):
+        with self._write_lock, self._transaction(conn):
             cur = conn.cursor()
             try:
                 return fn(cur)
@@ -337,6 +340,11 @@ class SQLTaskStore:
 
         result: int = self._write(run)
         return result
+
+    def owned(self, worker_id: str) -> set[int]:
+        """The tasks ``worker_id`` still owns (a task deleted meanwhile is not among them)."""
+        rows = self._read("SELECT seq FROM fs_tasks WHERE worker = ?", (worker_id,))
+        return {int(r[0]) for r in rows}
 
     def collect_credentials(self, older_than_s: float) -> int:
         """Wipe stored provider keys that no unfinished task needs any more."""
