@@ -196,6 +196,21 @@ def test_dry_run_prints_requests_tokens_and_dollars_and_sends_nothing(tmp_path: 
     assert not out.exists()
 
 
+def test_dry_run_finds_duplicates_too(tmp_path: Path) -> None:
+    source = write_requests(tmp_path / "in.jsonl", 3)
+    with source.open("ab") as handle:
+        handle.write(b'{"custom_id": "req-1", "body": {"model": "m", "messages": [1]}}\n')
+    result = subprocess.run(
+        cli("run", str(source), "-o", str(tmp_path / "out.jsonl"), "--dry-run"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert f"{source}:4: duplicate custom_id 'req-1' (first at {source}:2)" in result.stderr
+    assert not (tmp_path / "out.jsonl").exists()
+
+
 def test_budget_exit_status_and_summary(tmp_path: Path) -> None:
     source = write_requests(tmp_path / "in.jsonl", 5)
     with ScriptedServer() as server:

@@ -15,6 +15,7 @@ import contextlib
 import logging
 import os
 import random
+import tempfile
 import threading
 from collections.abc import Callable, Coroutine, Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -514,19 +515,21 @@ def estimate_batch(
     """What a run would send and cost (``--dry-run``), without sending anything. With
     ``output``, requests already answered there are left out of the estimate."""
     src = Path(source) if isinstance(source, str) else source
-    record = None
-    if output is not None and Path(output).exists():
-        record = ResumeRecord(Path(output))
-        record.reconcile()
-    try:
-        return check_input(
-            src,
-            record,
-            default_model=model,
-            default_provider=provider,
-            default_base_url=base_url,
-            estimate=True,
-        )
-    finally:
-        if record is not None:
+    with tempfile.TemporaryDirectory(prefix="ferrosynth-dry-run-") as scratch:
+        # Without an output yet, a scratch record still finds duplicate custom_ids.
+        target = Path(output) if output is not None else None
+        if target is None or not target.exists():
+            target = Path(scratch) / "none.jsonl"
+        record = ResumeRecord(target)
+        try:
+            record.reconcile()
+            return check_input(
+                src,
+                record,
+                default_model=model,
+                default_provider=provider,
+                default_base_url=base_url,
+                estimate=True,
+            )
+        finally:
             record.close()
