@@ -581,3 +581,12 @@ def test_docstring_examples_run(name: str) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_without_httpx_the_import_error_names_the_extra() -> None:
+    code = "import sys; sys.modules['httpx'] = None\nimport ferrosynth.synthgen\n"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 1
+    assert "pip install 'ferrosynth[client]'" in result.stderr

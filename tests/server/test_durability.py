@@ -193,3 +193,28 @@ def test_delete_batch_cancels_queued_and_in_flight_work(store_url: str, llm: Fak
         assert len(llm.bodies) == asked  # nothing new was started after the delete
         assert batch(server.url, "del") is None
         assert server.store.queue_depth() == 0
+
+
+def test_kill_9_of_one_worker_among_several(
+    store_url: str, llm: FakeLLM, procs: list[ServerProcess]
+) -> None:
+    n = 120
+    llm.delay_s = 0.01
+    api = ServerProcess(store_url, role="api")
+    doomed = ServerProcess(store_url, role="worker", concurrency=4)
+    survivor = ServerProcess(store_url, role="worker", concurrency=4)
+    procs.extend([api, doomed, survivor])
+    api.wait_ready()
+    post(api.url, jsonl(llm, n, "w"), "wb")
+    wait_for(lambda: batch(api.url, "wb")["completed_tasks"] >= 20, what="some progress")
+    doomed.kill9()  # its claimed tasks go back to the queue once its heartbeat is stale
+    answered = completed_in_store(store_url, "wb")
+    asked_before = llm.contents()
+    wait_for(lambda: batch(api.url, "wb")["batch_status"] == "COMPLETED", 60, "batch completed")
+    tasks = export(api.url, "wb")
+    assert sorted(t["custom_id"] for t in tasks) == sorted(f"w-{i}" for i in range(n))
+    asked_after = llm.contents()
+    for custom_id in answered:
+        content = custom_id.replace("-", " ")
+        assert asked_after[content] == asked_before[content] == 1, content
+    assert sum(asked_after.values()) - n <= 4  # at most the dead worker's calls in flight

@@ -85,6 +85,9 @@ class SQLTaskStore:
         self._local = threading.local()
         self._all: list[Connection] = []
         self._all_lock = threading.Lock()
+        # Writers of this process take turns here rather than in the database's lock, whose
+        # busy handler sleeps (SQLite backs off by milliseconds). PostgreSQL needs no turn.
+        self._write_lock: Any = contextlib.nullcontext()
 
     # --- what a dialect supplies -------------------------------------------------------------
     def _connect(self) -> Connection:
@@ -135,7 +138,7 @@ class SQLTaskStore:
 
     def _write(self, fn: Callable[[Cursor], Any]) -> Any:
         conn = self._conn()
-        with self._transaction(conn):
+        with self._write_lock, self._transaction(conn):
             cur = conn.cursor()
             try:
                 return fn(cur)
