@@ -29,10 +29,11 @@ from ferrosynth.llm import (
     AuthenticationError,
     Budget,
     BudgetExceededError,
+    ModelPrice,
+    PricingData,
     RequestCache,
     RetryPolicy,
     cache_key,
-    cost_of,
 )
 from ferrosynth.runner.batch import (
     BatchRequest,
@@ -151,6 +152,7 @@ class BatchRunner:
         self._cancel_check = threading.Event()
         self._clients: dict[tuple[str, str | None], FastClient | ProviderClient] = {}
         self._checked = False
+        self._prices: dict[tuple[str, str], ModelPrice | None] = {}
 
     # -- stopping -----------------------------------------------------------------------------
     def request_stop(self, reason: StopReason = "interrupted") -> None:
@@ -417,7 +419,7 @@ class BatchRunner:
         held = Decimal(0)
         tokens_estimate = 0
         if self._budget is not None or self.limits.tokens is not None:
-            tokens_in, tokens_out, dollars = estimate_request(body, model)
+            tokens_in, tokens_out, dollars = estimate_request(body, model, client.kind)
             tokens_estimate = tokens_in + tokens_out
             if self._budget is not None:
                 try:
@@ -435,12 +437,20 @@ class BatchRunner:
             outcome = await client.send(conn, orjson.dumps(body), model)
         else:
             outcome = await client.send(body)
-        cost = self._finish(request.custom_id, model, outcome, key)
+        cost = self._finish(request.custom_id, model, client.kind, outcome, key)
         if self._budget is not None:
             self._budget.commit(held, cost or Decimal(0))
 
+    def _cost(self, model: str, kind: str, tokens_in: int, tokens_out: int) -> Decimal | None:
+        """The price table's cost, its lookup (aliases, suffixes) done once per model."""
+        key = (model, kind)
+        if key not in self._prices:
+            self._prices[key] = PricingData.default().price(model, kind)
+        price = self._prices[key]
+        return None if price is None else price.cost(tokens_in, tokens_out)
+
     def _finish(
-        self, custom_id: str, model: str, outcome: Outcome, key: str | None
+        self, custom_id: str, model: str, kind: str, outcome: Outcome, key: str | None
     ) -> Decimal | None:
         if outcome.error is not None:
             error = outcome.error
@@ -454,7 +464,7 @@ class BatchRunner:
             self._log.add(line, DoneEntry(custom_id, False, None, 0, 0))
             return None
         assert isinstance(outcome.body, (bytes, dict))
-        cost = cost_of(model, outcome.input_tokens, outcome.output_tokens)
+        cost = self._cost(model, kind, outcome.input_tokens, outcome.output_tokens)
         line = success_line(
             custom_id,
             200,
