@@ -12,7 +12,7 @@ SOURCES := pyproject.toml Cargo.toml Cargo.lock $(shell find rust -name '*.rs' -
 $(STAMP): $(SOURCES)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench,docs,llm,ray,client,mock]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench,docs,llm,ray,client,mock,server]'
 	touch $@
 
 # The main job: a dataset from the embedded defaults (agent traces, seed 42), no config needed.

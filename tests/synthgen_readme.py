@@ -10,7 +10,9 @@ changed in them, and nothing else:
 - the README's elisions, filled in: ``# Other parameters...`` and ``...`` in ``Task(...)`` become
   ``**fill`` (url, api_key and body of a real task);
 - the placeholder ``"task-message-id"`` becomes the id of a real task; the batches
-  ``"batch-id"`` and ``"existing-batch-id"`` are created under those very ids beforehand;
+  ``"batch-id"`` and ``"existing-batch-id"`` are created under those very ids beforehand, except
+  in the statistics block, which runs after Batch Management has deleted ``"batch-id"``: there
+  it names a batch made for it (re-using a deleted batch's id is not what the block is about);
 - ``task_result`` (read but never assigned by the README) is bound to the first result of the
   last ``monitor_batch``;
 - async only: ``await`` before each ``client.<method>(`` call and ``async with`` for ``with``.
@@ -90,6 +92,7 @@ class Session:
             code = replace_once(code, '"task-message-id"', repr(self.message_id()))
         if index == 12:
             code = "from ferrosynth.synthgen.models import CalendarInterval\n" + code
+            code = replace_once(code, '"batch-id"', repr("stats-batch-id"))
         return code
 
     def run(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -131,8 +134,10 @@ class Session:
                 }
             if index == 7:
                 self.ns["task_result"] = self.ns["results"][0]
-            if index in (11, 12):
+            if index == 11:
                 self.prepare_batch("batch-id")
+            if index == 12:
+                self.prepare_batch("stats-batch-id")
             if index == 15:
                 self.prepare_batch("existing-batch-id")
             saved = self.ns.get("client")

@@ -122,6 +122,14 @@ def test_openai_text_answer_has_the_chat_completion_shape(client: Client) -> Non
     assert usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
 
 
+def test_prompt_tokens_are_the_estimate_of_the_whole_request(client: Client) -> None:
+    tools = [{**TOOLS[0], "function": {**TOOLS[0]["function"], "description": "Weather " * 20}}]
+    body = chat("with tools", tools=tools, tool_choice="none")
+    answer = client.post(CHAT, body)
+    assert answer["usage"]["prompt_tokens"] == estimate_request_tokens(body)
+    assert answer["usage"]["prompt_tokens"] > estimate_request_tokens(chat("with tools")) + 20
+
+
 def test_answers_are_a_pure_function_of_seed_and_body(srv: MockLLMServer) -> None:
     body = chat("What is the capital of France?")
     reordered = dict(reversed(list(body.items())))
@@ -539,3 +547,53 @@ def test_chunked_request_bodies_are_read(srv: MockLLMServer) -> None:
 def test_docstring_examples_run(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
+
+
+def test_expect_100_continue_and_malformed_requests(srv: MockLLMServer) -> None:
+    body = json.dumps(chat("expect")).encode()
+    with socket.create_connection((srv.host, srv.port), timeout=10) as sock:
+        sock.sendall(
+            b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+            b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body)
+        )
+        assert sock.recv(1024) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        sock.sendall(body)
+        received = b""
+        while b"chat.completion" not in received:
+            chunk = sock.recv(65536)
+            assert chunk
+            received += chunk
+        assert received.startswith(b"HTTP/1.1 200 OK\r\n")
+    with socket.create_connection((srv.host, srv.port), timeout=10) as sock:
+        sock.sendall(b"NONSENSE\r\n\r\n")
+        reply = sock.recv(65536)
+        assert reply.startswith(b"HTTP/1.1 400 Bad Request\r\n")
+        assert sock.recv(65536) == b""  # and the connection is closed
+
+
+def test_anthropic_streamed_tool_use_reassembles(client: Client) -> None:
+    tools = [{"name": "get_weather", "input_schema": WEATHER}]
+    body = anthropic_body(tools=tools, tool_choice={"type": "tool", "name": "get_weather"})
+    plain = client.post("/v1/messages", body)
+    status, _, data = client.request("POST", "/v1/messages", {**body, "stream": True})
+    assert status == 200
+    events = [json.loads(raw.split("\n")[1][6:]) for raw in data.decode().split("\n\n") if raw]
+    start = next(e for e in events if e["type"] == "content_block_start")
+    assert start["content_block"]["type"] == "tool_use"
+    assert start["content_block"]["id"] == plain["content"][0]["id"]
+    partial = "".join(
+        e["delta"]["partial_json"] for e in events if e["type"] == "content_block_delta"
+    )
+    assert json.loads(partial) == plain["content"][0]["input"]
+    assert events[-2]["delta"]["stop_reason"] == "tool_use"
+
+
+def test_gemini_stream_without_sse_is_one_json_array(client: Client) -> None:
+    plain = client.post(GEMINI, gemini_body())
+    path = GEMINI.replace(":generateContent", ":streamGenerateContent")
+    status, _, data = client.request("POST", path, gemini_body())
+    assert status == 200
+    pieces = json.loads(data)
+    assert isinstance(pieces, list)
+    text = "".join(p["candidates"][0]["content"]["parts"][0]["text"] for p in pieces)
+    assert text == plain["candidates"][0]["content"]["parts"][0]["text"]

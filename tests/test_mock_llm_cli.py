@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -26,6 +29,7 @@ def mock_llm_process(*args: str, loop: str = "auto") -> Iterator[str]:
         stderr=subprocess.PIPE,
         stdout=subprocess.PIPE,
         env={**os.environ, "FERROSYNTH_MOCK_LOOP": loop},
+        start_new_session=True,  # its own process group: a failed test kills every worker
     )
     try:
         assert process.stderr is not None
@@ -36,10 +40,10 @@ def mock_llm_process(*args: str, loop: str = "auto") -> Iterator[str]:
     finally:
         process.send_signal(signal.SIGTERM)
         try:
-            process.wait(timeout=20)
+            process.wait(timeout=60)
         finally:
             if process.poll() is None:  # pragma: no cover - a hung server fails the test
-                process.kill()
+                os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
             assert process.stdout is not None
             assert process.stderr is not None
@@ -61,6 +65,46 @@ def test_cli_serves_the_same_answers_as_the_python_server(workers: str, loop: st
     with MockLLMServer(seed=5) as srv, Client(srv.base_url) as c:
         expected = c.post(CHAT, body)
     assert answers == [expected] * 4
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc (Linux)")
+def test_workers_stop_when_the_parent_is_killed() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ferrosynth.cli", "mock-llm", "--port", "0", "--workers", "2"],
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    assert process.stderr is not None
+    try:
+        assert READY.search(process.stderr.readline().decode())
+        children = _children(process.pid)
+        assert len(children) == 1
+        process.kill()  # SIGKILL: the parent cannot stop its worker
+        process.wait()
+        deadline = time.monotonic() + 60
+        while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_alive(pid) for pid in children)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.stderr.close()
+
+
+def _children(pid: int) -> list[int]:
+    tasks = Path(f"/proc/{pid}/task")
+    found: list[int] = []
+    for task in tasks.iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
 
 
 def test_cli_fault_options() -> None:

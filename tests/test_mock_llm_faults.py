@@ -14,6 +14,7 @@ import pytest
 
 from ferrosynth.errors import ConfigError
 from ferrosynth.mock import MockConfig, MockLLMServer
+from ferrosynth.mock.faults import FaultPlan
 from tests.test_mock_llm import CHAT, Client, anthropic_body, chat, gemini_body
 
 
@@ -192,3 +193,21 @@ def test_an_occupied_port_is_a_config_error() -> None:
         port = taken.getsockname()[1]
         with pytest.raises(ConfigError, match=f"cannot listen on 127.0.0.1:{port}"):
             MockLLMServer(port=port).start()
+
+
+@pytest.mark.parametrize("distribution", ["fixed", "uniform", "exponential"])
+def test_latency_distributions_have_the_configured_mean(distribution: str) -> None:
+    config = MockConfig(seed=4, latency_ms=100.0, latency_distribution=distribution)  # type: ignore[arg-type]
+    plan = FaultPlan(config)
+    delays = [plan.next().delay for _ in range(20_000)]
+    mean = sum(delays) / len(delays)
+    assert 0.095 <= mean <= 0.105
+    assert min(delays) >= 0.0
+    if distribution == "fixed":
+        assert set(delays) == {0.1}
+    elif distribution == "uniform":
+        assert max(delays) <= 0.2
+    else:
+        assert max(delays) > 0.5  # a long tail
+    again = FaultPlan(config)
+    assert [again.next().delay for _ in range(100)] == delays[:100]  # seeded

@@ -45,7 +45,7 @@ def test_bad_schema_argument_is_a_config_error() -> None:
     with pytest.raises(ConfigError):
         SchemaBasedGenerator().from_schema([1, 2], 1)  # type: ignore[arg-type]
     with pytest.raises(ConfigError):
-        SchemaBasedGenerator().from_schema({}, 0)
+        SchemaBasedGenerator().from_schema({}, -1)
 
 
 PATHOLOGICAL: list[object] = [

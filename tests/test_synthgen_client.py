@@ -178,6 +178,23 @@ def test_retries_are_bounded_and_the_last_status_is_reported() -> None:
     assert len(srv.requests) == 3
 
 
+@pytest.mark.parametrize("jitter", ["none", "full"])
+def test_backoff_is_exponential_with_jitter(jitter: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    waits: list[float] = []
+    monkeypatch.setattr("ferrosynth.synthgen.client.time.sleep", waits.append)
+    ok = Reply(json={"total": 0, "batches": []})
+    policy = RetryPolicy(max_retries=5, base_delay=1.0, max_delay=5.0, jitter=jitter)  # type: ignore[arg-type]
+    replies = sequence(Reply(503), Reply(502), Reply(500), Reply(429), ok)
+    with ScriptedServer(replies) as srv, SynthgenClient(srv.base_url, "k", retry=policy) as client:
+        client.get_batches()
+    caps = [1.0, 2.0, 4.0, 5.0]
+    if jitter == "none":
+        assert waits == caps
+    else:
+        assert len(waits) == 4
+        assert all(0 <= w <= cap for w, cap in zip(waits, caps, strict=True))
+
+
 def test_retry_after_is_honoured() -> None:
     ok = Reply(json={"total": 0, "batches": []})
     slow = Reply(429, headers={"retry-after": "0.3"})
@@ -496,6 +513,19 @@ def test_monitor_batch_is_quiet_when_stderr_is_not_a_terminal(
     with SynthgenClient(srv.base_url, "your-api-key") as client:
         client.monitor_batch(tasks=[task(1)], poll_interval=0.01)
     assert capsys.readouterr() == ("", "")
+
+
+def test_monitor_batch_display_forced_on_goes_to_stderr_only(
+    fake: tuple[ScriptedServer, FakeSynthgen], capsys: pytest.CaptureFixture[str]
+) -> None:
+    srv, _ = fake
+    with SynthgenClient(srv.base_url, "your-api-key") as client:
+        client.monitor_batch(tasks=[task(1)], poll_interval=0.01, display=True)
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "System health" in err
+    assert "╯\nBatch " in err
+    assert "1 task(s) downloaded; total cost $0.0000" in " ".join(err.split())
 
 
 def test_monitor_batch_argument_errors_and_timeout(

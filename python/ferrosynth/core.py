@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
 
-from ferrosynth import _native
+from ferrosynth import _native, limits
 from ferrosynth._agent_spec import PYTHON_ONLY, agent_spec
 from ferrosynth.errors import ConfigError, SchemaWarning
 from ferrosynth.export import ExportFormat
@@ -198,9 +198,15 @@ class DataGenerator:
         try:
             head = orjson.dumps(spec)
         except TypeError as exc:
+            limits.check_spec(spec)  # too deep, or contains itself: say where
             raise ConfigError(f"config is not JSON-serialisable: {exc}", "constraints") from exc
         # Pools are large: splice their cached serialisation in rather than re-encoding them.
-        return _compile(head[:-1] + b',"pools":' + _pools_json(pools) + b"}")
+        try:
+            return _compile(head[:-1] + b',"pools":' + _pools_json(pools) + b"}")
+        except ConfigError as exc:
+            if exc.field == "plan" and "recursion limit" in str(exc):
+                limits.check_spec(spec)
+            raise
 
     @staticmethod
     def resolve_seed(config: GeneratorConfig) -> int:
@@ -221,6 +227,7 @@ class DataGenerator:
             raise ConfigError(f"start must be >= 0, got {start}", "start")
         plan = self.plan(config)
         _check_capacity(plan, start, config.count)
+        limits.check_memory(plan, seed & _U64, start, config.count)
         raw = plan.json_array(seed & _U64, start, config.count, envelope=envelope, threads=threads)
         values: list[Any] = _loads(raw)
         return values
@@ -455,12 +462,14 @@ class SchemaBasedGenerator:
         the first unsatisfiable or malformed node; an unknown ``format`` raises a
         :class:`~ferrosynth.SchemaWarning` once and still yields valid strings.
         """
-        if count <= 0:
-            raise ConfigError(f"count must be > 0, got {count}", "count")
         if not isinstance(schema, (bool, Mapping)):
             raise ConfigError(
                 f"schema must be a mapping or a boolean, got {type(schema).__name__}", "schema"
             )
+        if count == 0:
+            return []  # as the reference: an empty request is an empty list
+        if count < 0:
+            raise ConfigError(f"count must be >= 0, got {count}", "count")
         config = GeneratorConfig.model_construct(
             data_type=DataType.json,
             count=count,
@@ -471,7 +480,9 @@ class SchemaBasedGenerator:
         )
         plan = self._generator.plan(config)
         _check_capacity(plan, 0, count)
-        raw = plan.json_array(DataGenerator.resolve_seed(config) & _U64, 0, count, envelope="bare")
+        seed_ = DataGenerator.resolve_seed(config) & _U64
+        limits.check_memory(plan, seed_, 0, count)
+        raw = plan.json_array(seed_, 0, count, envelope="bare")
         if validate:
             plan.validate(raw)
         values: list[Any] = _loads(raw)

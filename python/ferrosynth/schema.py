@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
+from ferrosynth._pydantic_types import adapt
 from ferrosynth.core import SchemaBasedGenerator
 
 if TYPE_CHECKING:
@@ -44,23 +45,27 @@ def generate_models(
     """Return ``count`` instances of ``model``, generated from its JSON Schema and validated.
 
     ``mode`` is passed to ``model_json_schema`` (``"validation"``: what the model accepts).
-    One adjustment is made to the model's schema: pydantic describes lax numeric input (a
-    ``Decimal`` field) as ``anyOf: [number, string]`` although only numeric strings validate, so
-    such a bare ``string`` branch beside a number is dropped.
+    Two adjustments are made to the model's schema: pydantic describes lax numeric input (a
+    ``Decimal`` or ``ByteSize`` field) as ``anyOf: [number, string]`` although only some strings
+    validate, so such a ``string`` branch beside a number is dropped; and types whose JSON
+    Schema is looser than the type (network addresses, ``NameEmail``, ``Json[...]``,
+    ``FutureDate``, ``NaiveDatetime``, ``condecimal(decimal_places=...)``, ...) are described
+    exactly (see :mod:`ferrosynth._pydantic_types`).
     Raises :class:`~ferrosynth.SchemaError` when the model's schema is unsatisfiable, and
     pydantic's ``ValidationError`` if a model-level validator (which JSON Schema cannot express)
     rejects an instance.
     """
-    schema = _strict(model.model_json_schema(mode=mode))
+    schema = _strict(adapt(model.model_json_schema(mode=mode), model))
     values = SchemaBasedGenerator(faker).from_schema(schema, count, seed=seed)
     return [model.model_validate(v) for v in values]
 
 
 def _is_bare_string(s: Any) -> bool:
+    # A `pattern` alone is pydantic's lax input (`ByteSize` as "3 GB"): the number is enough.
     return (
         isinstance(s, dict)
         and s.get("type") == "string"
-        and not ({"pattern", "format", "enum", "const", "maxLength"} & s.keys())
+        and not ({"format", "enum", "const", "maxLength"} & s.keys())
     )
 
 

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any, Union
 
 from ferrosynth.errors import ConfigError
+from ferrosynth.limits import MAX_DEPTH, check_document
 
 __all__ = ["ToolSource", "load_tools", "read_structured_file"]
 
@@ -77,13 +78,24 @@ def read_structured_file(path: Path, *, what: str) -> object:
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else error
         raise ConfigError(f"cannot read {what} {str(path)!r}: {reason}", str(path)) from None
-    if suffix == ".json":
+    document = _parse(text, path, what)
+    # Bounded before use: nesting depth, self-reference, and YAML aliases expanded at each use
+    # (a 1 KB "billion laughs" file stands for 10^9 values).
+    check_document(document, f"{what} {str(path)!r}", str(path))
+    return document
+
+
+def _parse(text: str, path: Path, what: str) -> object:
+    too_deep = f"{what} {str(path)!r} nests too deeply (at most {MAX_DEPTH} levels)"
+    if path.suffix.lower() == ".json":
         try:
             return json.loads(text)
         except json.JSONDecodeError as error:
             raise ConfigError(
                 f"{what} {str(path)!r} is not valid JSON: {error}", str(path)
             ) from None
+        except RecursionError:
+            raise ConfigError(too_deep, str(path)) from None
     import yaml
 
     try:
@@ -91,6 +103,8 @@ def read_structured_file(path: Path, *, what: str) -> object:
     except yaml.YAMLError as error:
         message = " ".join(str(error).split())
         raise ConfigError(f"{what} {str(path)!r} is not valid YAML: {message}", str(path)) from None
+    except RecursionError:
+        raise ConfigError(too_deep, str(path)) from None
 
 
 def _normalise(document: object, field: str) -> list[dict[str, object]]:

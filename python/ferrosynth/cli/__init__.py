@@ -278,6 +278,8 @@ def _read_schema(path: Path) -> dict[str, object]:
         schema = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(f"schema file {str(path)!r} is not valid JSON: {error}") from None
+    except RecursionError:
+        raise InputError(f"schema file {str(path)!r} nests too deeply to be a schema") from None
     if not isinstance(schema, dict):
         kind = type(schema).__name__
         raise InputError(f"schema file {str(path)!r} must hold a JSON object, not {kind}")
@@ -333,6 +335,18 @@ def _describe(error: Exception) -> str:
 # Command groups beyond `generate` and `templates` live one per module in this package, each with a
 # `register(app)` that adds its commands; their heavy imports happen inside the commands, so that
 # `ferrosynth --help` and `import ferrosynth.cli` stay light. Register new groups below.
+
+from ferrosynth.cli import llm as _llm  # noqa: E402
+
+_llm.register(app)
+
 from ferrosynth.cli import mock as _mock  # noqa: E402
 
 _mock.register(app)
+from ferrosynth.cli import personas as _personas  # noqa: E402
+
+_personas.register(app)
+
+from ferrosynth.cli import server as _server  # noqa: E402
+
+_server.register(app)

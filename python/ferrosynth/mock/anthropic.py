@@ -68,7 +68,7 @@ def parse(body: Any, path_model: str | None = None) -> Ask:
         if "input_schema" not in tool and "type" in tool:
             continue  # a server tool (web search, code execution...): nothing to generate
         schema = as_object(tool.get("input_schema"), f"tools.{i}.input_schema")
-        ask.tools.append(Tool(name, schema))
+        ask.tools.append(Tool(name, schema, str(tool.get("description") or "")))
     choice = body.get("tool_choice")
     if choice is not None:
         choice = as_object(choice, "tool_choice")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hmac
 import math
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any, Literal
@@ -62,7 +61,11 @@ class Response:
 
 @dataclass(frozen=True)
 class RecordedRequest:
-    """A request as the server saw it (for tests: what was sent, how often)."""
+    """A request as the server saw it (for tests: what was sent, how often).
+
+    ``status`` is 0 when the connection was closed without an answer (``timeout`` and
+    ``disconnect`` faults).
+    """
 
     method: str
     path: str
@@ -277,6 +280,3 @@ def _authorized(request: Request, key: str) -> bool:
         parse_qs(request.query).get("key", [""])[0].encode(),
     ]
     return any(hmac.compare_digest(value, expected) for value in offered)
-
-
-Handler = Callable[[Request], Response]

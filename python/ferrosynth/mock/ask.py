@@ -40,6 +40,7 @@ class Tool:
 
     name: str
     parameters: Mapping[str, Any]
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,13 +76,23 @@ class Ask:
     n: int = 1
     stream: bool = False
     include_usage: bool = False
+    original: Mapping[str, Any] | None = None  # the body itself, when it is OpenAI's
 
-    def openai_body(self) -> dict[str, Any]:
+    def openai_body(self) -> Mapping[str, Any]:
         """The request as an OpenAI chat-completions body (what the token estimator reads)."""
+        if self.original is not None:
+            return self.original
         body: dict[str, Any] = {"model": self.model, "messages": self.messages}
         if self.tools:
             body["tools"] = [
-                {"type": "function", "function": {"name": t.name, "parameters": t.parameters}}
+                {
+                    "type": "function",
+                    "function": {
+                        "name": t.name,
+                        "description": t.description,
+                        "parameters": t.parameters,
+                    },
+                }
                 for t in self.tools
             ]
         if self.schema is not None:

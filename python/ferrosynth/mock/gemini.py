@@ -58,7 +58,8 @@ def parse(body: Any, path_model: str | None = None) -> Ask:
                 raise BadRequest(f"{where}.name is required", param=f"{where}.name")
             schema = declaration.get("parametersJsonSchema", declaration.get("parameters"))
             parameters = as_object(schema or {"type": "object"}, f"{where}.parameters")
-            ask.tools.append(Tool(name, parameters))
+            description = str(declaration.get("description") or "")
+            ask.tools.append(Tool(name, parameters, description))
     config = body.get("toolConfig", body.get("tool_config"))
     calling = config.get("functionCallingConfig") if isinstance(config, dict) else None
     if isinstance(calling, dict):

@@ -57,7 +57,8 @@ def parse(body: Any, path_model: str | None = None) -> Ask:
         if not isinstance(name, str) or not name:
             raise BadRequest(f"tools[{i}].function.name is required", param=f"tools[{i}]")
         parameters = function.get("parameters") or {"type": "object"}
-        ask.tools.append(Tool(name, as_object(parameters, f"tools[{i}].function.parameters")))
+        schema = as_object(parameters, f"tools[{i}].function.parameters")
+        ask.tools.append(Tool(name, schema, str(function.get("description") or "")))
     fmt = body.get("format")
     if fmt == "json":
         ask.json_mode = True

@@ -47,7 +47,7 @@ def parse(body: Any, path_model: str | None = None) -> Ask:
         as_object(message, f"messages[{i}]")
         if not isinstance(message.get("role"), str):
             raise BadRequest(f"messages[{i}].role is required", param=f"messages[{i}].role")
-    ask = Ask(key=request_key("openai", body), model=model, messages=messages)
+    ask = Ask(key=request_key("openai", body), model=model, messages=messages, original=body)
     if body.get("tools") is not None:
         for i, tool in enumerate(as_list(body["tools"], "tools")):
             function = as_object(as_object(tool, f"tools[{i}]").get("function"), f"tools[{i}]")

@@ -23,6 +23,7 @@ from ferrosynth.mock.http import HttpProtocol
 __all__ = ["MockLLMServer", "bind", "serve"]
 
 _BACKLOG = 2048
+_ORPHAN_CHECK_S = 0.5
 
 
 def bind(host: str, port: int, *, reuse_port: bool = False) -> socket.socket:
@@ -261,7 +262,10 @@ def serve(
         context = multiprocessing.get_context("fork")
         for index in range(1, workers):
             child = context.Process(
-                target=_worker, args=(sock, config, index), name=f"ferrosynth-mock-{index}"
+                target=_worker,
+                args=(sock, config, index),
+                kwargs={"parent": os.getpid()},
+                name=f"ferrosynth-mock-{index}",
             )
             child.start()
             children.append(child)
@@ -273,7 +277,10 @@ def serve(
             if child.is_alive() and child.pid is not None:
                 os.kill(child.pid, signal.SIGTERM)
         for child in children:
-            child.join(5)
+            child.join(10)
+            if child.is_alive():  # pragma: no cover - a worker that would not stop
+                child.kill()
+                child.join()
 
 
 def _fast_loop() -> asyncio.AbstractEventLoop:
@@ -298,10 +305,21 @@ def _worker(
     config: MockConfig,
     index: int,
     on_ready: Callable[[], object] | None = None,
+    parent: int | None = None,
 ) -> None:
     loop = _fast_loop()
     asyncio.set_event_loop(loop)
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, loop.stop)
+    if parent is not None:
+        _stop_when_orphaned(loop, parent)
     app = MockApp(config, stream=index, record=False)
     _run_loop(loop, sock, app, on_ready if on_ready is not None else (lambda: None))
+
+
+def _stop_when_orphaned(loop: asyncio.AbstractEventLoop, parent: int) -> None:
+    """Stop a worker whose parent died without stopping it (e.g. killed with SIGKILL)."""
+    if os.getppid() != parent:
+        loop.stop()
+        return
+    loop.call_later(_ORPHAN_CHECK_S, _stop_when_orphaned, loop, parent)

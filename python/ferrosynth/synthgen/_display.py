@@ -153,6 +153,8 @@ class MonitorDisplay:
         self._live.stop()
         self._live = None
         assert self._console is not None
+        if not self._console.is_terminal:
+            self._console.line()  # a Live on a file leaves its last frame without a newline
         if results is not None:
             cost = batch_cost(batch, self._cost_in, self._cost_out)
             self._console.print(

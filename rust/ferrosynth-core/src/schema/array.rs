@@ -183,7 +183,13 @@ impl Compiler<'_> {
                 // Every item would match: the length is bounded by maxContains.
                 allowed = allowed.min(prefix.len() + c.max);
             }
-            lo = lo.max(prefix.len() + c.min);
+            super::compile::check_size(
+                at,
+                "minContains",
+                c.min as u64,
+                super::compile::MAX_MIN_ITEMS,
+            )?;
+            lo = lo.max(prefix.len().saturating_add(c.min));
             if lo > allowed {
                 return Err(Error::schema(
                     at,
@@ -245,9 +251,14 @@ impl Compiler<'_> {
     }
 }
 
-/// `(minItems, maxItems)` with the reference's defaults (1..=5 when neither is given).
+/// `(minItems, maxItems)` with the reference's defaults (1..=5 when neither is given). A
+/// `maxItems` above what ferrosynth builds (`10**18` as "unbounded") is no bound at all.
 fn bounds(f: &Facets) -> (usize, usize) {
-    match (f.min_items as usize, f.max_items.map(|m| m as usize)) {
+    let max = f
+        .max_items
+        .filter(|m| *m <= super::compile::MAX_MIN_ITEMS)
+        .map(|m| m as usize);
+    match (f.min_items as usize, max) {
         (0, None) => (1, 5),
         (lo, None) => (lo, lo.max(5)),
         (0, Some(hi)) => (hi.min(1), hi),

@@ -432,11 +432,11 @@ impl Facets {
         }
         match map.get("required") {
             Some(Value::Array(names)) => {
+                let mut seen: std::collections::HashSet<String> =
+                    self.required.iter().cloned().collect();
                 for n in names {
                     match n.as_str() {
-                        Some(n) if !self.required.iter().any(|r| r == n) => {
-                            self.required.push(n.to_owned())
-                        }
+                        Some(n) if seen.insert(n.to_owned()) => self.required.push(n.to_owned()),
                         Some(_) => {}
                         None => self.fail(&at("required"), "`required` entries must be strings"),
                     }

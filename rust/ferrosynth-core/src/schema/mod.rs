@@ -18,6 +18,7 @@ pub mod doc;
 mod emit;
 pub mod facets;
 mod formats;
+pub mod graph;
 mod height;
 pub mod hints;
 mod node;
@@ -47,6 +48,9 @@ use compile::Compiler;
 use doc::Doc;
 use validate::{VId, Validator};
 
+/// The stack of the compiling thread (address space; only what is used is ever touched).
+const COMPILE_STACK: usize = 256 << 20;
+
 /// A compiled schema, ready to generate instances.
 #[derive(Debug, Clone)]
 pub struct Schema {
@@ -61,8 +65,24 @@ pub struct Schema {
 
 impl Schema {
     /// Compiles a JSON Schema document; errors name the JSON pointer at fault.
+    ///
+    /// The compilers recurse along the schema's references: the work runs on a thread of its
+    /// own with a large stack, after [`graph::check`] has refused what no stack could hold.
     pub fn compile(doc: &Value) -> Result<Self> {
+        std::thread::scope(|s| {
+            std::thread::Builder::new()
+                .name("ferrosynth-schema".into())
+                .stack_size(COMPILE_STACK)
+                .spawn_scoped(s, || Self::compile_here(doc))
+                .map_err(|e| Error::config("schema", format!("cannot start the compiler: {e}")))?
+                .join()
+                .unwrap_or_else(|_| Err(Error::schema("", "the schema compiler failed")))
+        })
+    }
+
+    fn compile_here(doc: &Value) -> Result<Self> {
         let doc = Doc::new(doc.clone());
+        graph::check(&doc)?;
         let mut c = Compiler::new(&doc);
         let root_id = c.val.compile(&doc, "")?;
         let root = c.conj(vec![String::new()], Vec::new(), None)?;

@@ -1,0 +1,7 @@
+"""The GeminiProvider of the LLM layer, under the seed SDK's module name."""
+
+from __future__ import annotations
+
+from ferrosynth.llm import GeminiProvider
+
+__all__ = ["GeminiProvider"]

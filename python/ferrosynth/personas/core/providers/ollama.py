@@ -1,0 +1,7 @@
+"""The OllamaProvider of the LLM layer, under the seed SDK's module name."""
+
+from __future__ import annotations
+
+from ferrosynth.llm import OllamaProvider
+
+__all__ = ["OllamaProvider"]

@@ -1,0 +1,57 @@
+"""Running the server: the HTTP API with uvicorn (roles ``all`` and ``api``), or a worker pool
+alone (role ``worker``), until SIGINT/SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import uuid
+
+from ferrosynth.server.config import ServerConfig
+from ferrosynth.server.keys import Keyring
+from ferrosynth.store.tasks import open_task_store
+
+__all__ = ["serve"]
+
+
+def serve(config: ServerConfig, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Block serving ``config`` until stopped by a signal."""
+    store = open_task_store(config.store)
+    try:
+        if config.role == "worker":
+            asyncio.run(_work(store, config))
+            return
+        import uvicorn
+
+        from ferrosynth.server.app import create_app
+
+        app = create_app(store, config)
+        uvicorn.Server(
+            uvicorn.Config(
+                app,
+                host=host,
+                port=port,
+                log_level="warning",
+                access_log=False,
+                lifespan="on",
+                timeout_graceful_shutdown=5,
+            )
+        ).run()
+    finally:
+        store.close()
+
+
+async def _work(store: object, config: ServerConfig) -> None:
+    from ferrosynth.server.worker import WorkerPool
+
+    keyring = Keyring(config.secret or config.api_key or uuid.uuid4().hex)
+    pool = WorkerPool(store, config, keyring)  # type: ignore[arg-type]
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await pool.start()
+    try:
+        await stop.wait()
+    finally:
+        await pool.stop()

@@ -1,0 +1,69 @@
+"""Memory is flat in the number of requests: the peak RSS of a run of 10x more requests is the
+same within a few MiB (each run in a fresh process, its peak reset after the imports through
+``/proc/self/clear_refs``; the scripted server in this process).
+
+The 1M-request figure is in docs/benchmarks.md (`benches/runner_figures.py rss`); here two
+sizes small enough for CI: if the runner kept anything per request (the request, its answer, a
+future, a set entry of its custom_id) 36,000 more requests would add well over the margin.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+
+from tests.runner_support import ScriptedServer
+
+CODE = """
+import sys
+from pathlib import Path
+from ferrosynth.runner import run_batch
+n = int(sys.argv[3])
+with Path(sys.argv[1]).open("wb") as handle:  # written here, streamed: not held
+    for i in range(n):
+        body = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": f"p{i}"}]}
+        handle.write(b'{"custom_id":"r%d","body":%s}\\n' % (i, orjson.dumps(body)))
+# Reset the peak ("high water mark") after the imports, so that it measures the run alone.
+Path("/proc/self/clear_refs").write_text("5")
+summary = run_batch(Path(sys.argv[1]), Path(sys.argv[2]), base_url=sys.argv[4], concurrency=64)
+assert summary.progress.done == n, summary.line()
+status = Path("/proc/self/status").read_text()
+print(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")))
+"""
+
+
+def peak_rss_kib(tmp_path: Path, n: int, base_url: str) -> int:
+    folder = tmp_path / str(n)
+    folder.mkdir()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import orjson\n" + CODE,
+            str(folder / "in.jsonl"),
+            str(folder / "out.jsonl"),
+            str(n),
+            base_url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "FERROSYNTH_CACHE": "off"},
+    )
+    assert result.returncode == 0, result.stderr
+    lines = (folder / "out.jsonl").read_bytes().splitlines()
+    assert len({orjson.loads(line)["custom_id"] for line in lines}) == n
+    return int(result.stdout.split()[-1])
+
+
+def test_peak_rss_does_not_grow_with_the_number_of_requests(tmp_path: Path) -> None:
+    with ScriptedServer(record=False) as server:
+        small = peak_rss_kib(tmp_path, 4_000, server.base_url)
+        large = peak_rss_kib(tmp_path, 40_000, server.base_url)
+    # SQLite's page caches (2 MiB for each of the record's two connections) fill up to their
+    # bound as the record grows: up to 4 MiB that are not per request.
+    assert large - small < 8 * 1024, (small, large)
