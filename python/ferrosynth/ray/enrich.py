@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 import pyarrow as pa
 import ray
@@ -70,7 +70,9 @@ class _EnrichActor:
         self._options = options
 
     def _estimate(self, samples: list[dict[str, Any]]) -> str | None:
-        from ferrosynth.runner.enrich import build_body
+        from ferrosynth.runner.enrich import build_body, check_samples
+
+        check_samples(samples, self._template, self._options["field"])
         from ferrosynth.runner.plan import estimate_request
 
         opts = self._options
@@ -137,6 +139,7 @@ def enrich(
     batch_size: int = 256,
     max_usd: Decimal | float | str | None = None,
     cache: str | None = None,
+    num_cpus: float = 0.0,
     **options: Any,
 ) -> ray.data.Dataset:
     """``ds`` with an LLM answer per row in ``field`` (plus ``{field}_status`` and
@@ -147,10 +150,31 @@ def enrich(
     ``options`` (``system``, ``schema``, ``temperature``, ``max_tokens``, ``seed``, ``rpm``,
     ``tpm``, ``timeout`` ...) go to :func:`ferrosynth.runner.enrich`; ``rpm``/``tpm`` apply per
     actor.
+
+    ``num_cpus`` is what Ray reserves per actor. The stage waits on the network, so the default
+    reserves none: an actor holding a share of a node's CPU would keep the read tasks that
+    generate the rows (one whole CPU each) off that node, and on a small cluster stall the
+    pipeline.
     """
+    from ferrosynth.runner.errors import RunnerInputError, TemplateFieldError
     from ferrosynth.runner.template import PromptTemplate
 
-    PromptTemplate(prompt)  # a malformed template fails here, on the driver
+    template = PromptTemplate(prompt)  # a malformed template fails here, on the driver
+    columns = ds.schema(fetch_if_missing=False)
+    if columns is not None:  # known without running anything (e.g. ferrosynth.ray.read)
+        names = set(columns.names)
+        for ref in template.fields:
+            top = ref.split(".")[0].split("[")[0]
+            if top not in names:
+                raise TemplateFieldError(
+                    f"the prompt refers to {{{ref}}}, which the dataset does not have "
+                    f"(its columns: {', '.join(sorted(names))})"
+                )
+        taken = names & {field, f"{field}_status", f"{field}_error"}
+        if taken:
+            raise RunnerInputError(
+                f"the dataset already has a column {sorted(taken)[0]!r}; choose another field"
+            )
     if actors < 1 or concurrency < 1 or batch_size < 1:
         raise ConfigError("actors, concurrency and batch_size must be >= 1", "actors")
     if max_usd is not None and Decimal(str(max_usd)) < 0:
@@ -168,14 +192,11 @@ def enrich(
         "cache": cache,
         **options,
     }
-    return cast(
-        ray.data.Dataset,
-        ds.map_batches(
-            _EnrichActor,
-            fn_constructor_kwargs={"prompt": prompt, "budget": budget, "options": runner_options},
-            compute=ray.data.ActorPoolStrategy(size=actors),
-            batch_size=batch_size,
-            batch_format="pyarrow",
-            num_cpus=0.5,
-        ),
+    return ds.map_batches(
+        _EnrichActor,
+        fn_constructor_kwargs={"prompt": prompt, "budget": budget, "options": runner_options},
+        compute=ray.data.ActorPoolStrategy(size=actors),
+        batch_size=batch_size,
+        batch_format="pyarrow",
+        num_cpus=num_cpus,
     )
