@@ -35,6 +35,30 @@ from ferrosynth.runner import BatchRunner, RunProgress
 from ferrosynth.runner.engine import run_loop
 from ferrosynth.runner.http import Endpoint, HttpConnection
 
+_SERVER_PIDS: list[int] = []
+
+
+def process_tree_cpu(root: int) -> float:
+    """CPU seconds (user+system) of ``root`` and its children, from /proc (Linux)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    pids = {root}
+    stats: dict[int, list[str]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                text = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            stats[int(entry)] = text.rsplit(")", 1)[1].split()
+    grew = True
+    while grew:
+        grew = False
+        for pid, fields in stats.items():
+            if pid not in pids and int(fields[1]) in pids:
+                pids.add(pid)
+                grew = True
+    return sum(int(stats[p][11]) + int(stats[p][12]) for p in pids if p in stats) / ticks
+
 
 @contextmanager
 def mock_llm(*extra: str) -> Iterator[str]:
@@ -47,9 +71,11 @@ def mock_llm(*extra: str) -> Iterator[str]:
     assert proc.stderr is not None
     match = re.search(r"OpenAI base URL (\S+);", proc.stderr.readline())
     assert match
+    _SERVER_PIDS.append(proc.pid)
     try:
         yield match.group(1)
     finally:
+        _SERVER_PIDS.remove(proc.pid)
         proc.send_signal(signal.SIGINT)
         proc.wait(10)
         proc.stderr.close()
@@ -76,10 +102,16 @@ def cpu() -> float:
 
 
 def timed(name: str, n: int, run: Callable[[], Awaitable[Any]]) -> float:
-    c0, t0 = cpu(), time.perf_counter()
+    server = _SERVER_PIDS[-1]
+    s0, c0, t0 = process_tree_cpu(server), cpu(), time.perf_counter()
     run_loop(run())  # type: ignore[arg-type]
     wall, used = time.perf_counter() - t0, cpu() - c0
-    print(f"{name:<34} {n / wall:>8,.0f} req/s   {used * 1e6 / n:>5.0f} µs CPU/request", flush=True)
+    served = process_tree_cpu(server) - s0
+    print(
+        f"{name:<30} {n / wall:>7,.0f} req/s  client {used * 1e6 / n:>4.0f} µs CPU/request"
+        f"  (server {served * 1e6 / n:>4.0f} µs)",
+        flush=True,
+    )
     return n / wall
 
 

@@ -181,3 +181,62 @@ def test_client_requests_per_second(benchmark: Any, server: str, peer: str) -> N
     benchmark.pedantic(
         lambda: asyncio.run(run(server, n)), rounds=ROUNDS, iterations=1, warmup_rounds=1
     )
+
+
+# -- the provider's own work per request, without HTTP --------------------------------------------
+
+ANSWERS: dict[str, dict[str, Any]] = {
+    "openai": {
+        "id": "c",
+        "object": "chat.completion",
+        "model": "m",
+        "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": "Hi"}, "finish_reason": "stop"}
+        ],
+        "usage": {"prompt_tokens": 9, "completion_tokens": 3, "total_tokens": 12},
+    },
+    "anthropic": {
+        "id": "msg",
+        "model": "m",
+        "content": [{"type": "text", "text": "Hi"}],
+        "stop_reason": "end_turn",
+        "usage": {"input_tokens": 9, "output_tokens": 3},
+    },
+    "gemini": {
+        "candidates": [{"content": {"parts": [{"text": "Hi"}]}, "finishReason": "STOP"}],
+        "usageMetadata": {"promptTokenCount": 9, "candidatesTokenCount": 3},
+    },
+    "ollama": {
+        "model": "m",
+        "message": {"role": "assistant", "content": "Hi"},
+        "done_reason": "stop",
+        "prompt_eval_count": 9,
+        "eval_count": 3,
+    },
+}
+CONVERSATION = {
+    "model": "m",
+    "messages": [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "Say hello."},
+    ],
+    "max_tokens": 8,
+}
+
+
+@pytest.mark.parametrize("kind", sorted(ANSWERS))
+def test_mapping_cost_per_request(benchmark: Any, kind: str) -> None:
+    """Request mapping + orjson both ways + LLMResponse: the provider's CPU per request."""
+    from ferrosynth.llm import make_provider
+
+    provider = make_provider(kind, base_url="http://127.0.0.1:9", api_key="k")  # type: ignore[arg-type]
+    raw = orjson.dumps(ANSWERS[kind])
+
+    def one() -> Any:
+        _url, payload = provider._request(CONVERSATION, "m")
+        orjson.dumps(payload)
+        return provider._response(orjson.loads(raw), "m", CONVERSATION)
+
+    benchmark.group = "llm-provider-mapping"
+    assert one().content == "Hi"
+    benchmark(one)

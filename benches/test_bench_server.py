@@ -172,6 +172,10 @@ def export_count(url: str, batch_id: str) -> int:
     return count
 
 
+def kind(store: str) -> str:
+    return "postgresql" if store.startswith("postgresql") else "sqlite"
+
+
 def report(benchmark: Any, what: str, n: int, seconds: float, **extra: Any) -> None:
     rate = n / seconds
     benchmark.extra_info.update(
@@ -191,8 +195,8 @@ def test_ingest_and_export(benchmark: Any, store: str, mock_url: str) -> None:
         exported = benchmark.pedantic(export_count, (url, "ingest"), rounds=1, iterations=1)
         export_s = time.perf_counter() - t0
         assert exported == INGEST_N
-        report(benchmark, f"ingest [{store.split(':')[0]}]", INGEST_N, ingest_s)
-        report(benchmark, f"export [{store.split(':')[0]}]", INGEST_N, export_s)
+        report(benchmark, f"ingest [{kind(store)}]", INGEST_N, ingest_s)
+        report(benchmark, f"export [{kind(store)}]", INGEST_N, export_s)
         benchmark.extra_info.update(
             ingest_tasks_per_s=round(INGEST_N / ingest_s),
             export_tasks_per_s=round(INGEST_N / export_s),
@@ -218,7 +222,7 @@ def test_end_to_end(benchmark: Any, store: str, mock_url: str) -> None:
         batch = benchmark.pedantic(run, rounds=1, iterations=1)
         seconds = time.perf_counter() - t0
         assert batch["completed_tasks"] == E2E_N
-        report(benchmark, f"end to end [{store.split(':')[0]}]", E2E_N, seconds)
+        report(benchmark, f"end to end [{kind(store)}]", E2E_N, seconds)
     finally:
         proc.stop()
 

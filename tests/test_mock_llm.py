@@ -282,6 +282,11 @@ def test_models_and_health(client: Client) -> None:
     assert {"id", "object", "created", "owned_by"} <= models["data"][0].keys()
     status, _, data = client.request("GET", "/health")
     assert (status, json.loads(data)["status"]) == (200, "ok")
+    status, _, data = client.request("GET", "/v1/models/my-model")
+    assert (status, json.loads(data)["id"]) == (200, "my-model")
+    status, _, data = client.request("GET", "/api/tags")
+    assert status == 200
+    assert {m["name"] for m in json.loads(data)["models"]} >= {"llama3.2"}
 
 
 @pytest.mark.parametrize(
@@ -597,3 +602,20 @@ def test_gemini_stream_without_sse_is_one_json_array(client: Client) -> None:
     assert isinstance(pieces, list)
     text = "".join(p["candidates"][0]["content"]["parts"][0]["text"] for p in pieces)
     assert text == plain["candidates"][0]["content"]["parts"][0]["text"]
+
+
+def test_connection_close_ends_the_connection_after_its_answer() -> None:
+    body = json.dumps(chat("close")).encode()
+    one = (
+        b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: %d\r\n" % len(body)
+    )
+    with MockLLMServer() as srv, socket.create_connection((srv.host, srv.port), timeout=10) as sock:
+        # two pipelined requests, the first asking to close: one answer, then end of stream
+        sock.sendall(one + b"Connection: close\r\n\r\n" + body + one + b"\r\n" + body)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+        assert srv.request_count == 1  # the second request was not read, let alone answered
+    assert received.count(b"HTTP/1.1 200 OK") == 1
+    assert b"connection: close\r\n" in received

@@ -211,3 +211,20 @@ def test_latency_distributions_have_the_configured_mean(distribution: str) -> No
         assert max(delays) > 0.5  # a long tail
     again = FaultPlan(config)
     assert [again.next().delay for _ in range(100)] == delays[:100]  # seeded
+
+
+def test_injected_faults_script_the_next_requests() -> None:
+    with MockLLMServer(retry_after_s=0.1, hang_s=0.5) as srv:
+        srv.inject("429", "429", "429")
+        assert statuses(srv, 5) == [429, 429, 429, 200, 200]
+        srv.inject("500", None, "503", "malformed")
+        with Client(srv.base_url) as c:
+            results = [c.request("POST", CHAT, chat(f"s{i}")) for i in range(5)]
+        assert [status for status, _, _ in results] == [500, 200, 503, 200, 200]
+        with pytest.raises(json.JSONDecodeError):
+            json.loads(results[3][2])
+        srv.inject("timeout")
+        with Client(srv.base_url, timeout=5) as c, pytest.raises(http.client.RemoteDisconnected):
+            c.request("POST", CHAT, chat())  # held hang_s, then closed unanswered
+        with pytest.raises(ConfigError, match="unknown fault kind '404'"):
+            srv.inject("404")  # type: ignore[arg-type]

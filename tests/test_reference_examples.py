@@ -11,6 +11,7 @@ from ferrosynth import (
     ConversationTurn,
     DataGenerator,
     DataType,
+    FerrosynthWarning,
     GeneratorConfig,
     SchemaBasedGenerator,
     SyntheticDataset,
@@ -196,11 +197,12 @@ def test_conversation_templates(gen: DataGenerator, name: str, turns: int) -> No
 
 
 def test_unknown_template_falls_back_to_customer_support(gen: DataGenerator) -> None:
-    fallback = gen.generate(
-        GeneratorConfig(
-            data_type=DataType.conversation, count=3, seed=2, constraints={"template": "nope"}
+    with pytest.warns(FerrosynthWarning, match="unknown conversation template 'nope'"):
+        fallback = gen.generate(
+            GeneratorConfig(
+                data_type=DataType.conversation, count=3, seed=2, constraints={"template": "nope"}
+            )
         )
-    )
     default = gen.generate(GeneratorConfig(data_type=DataType.conversation, count=3, seed=2))
     assert fallback.samples == default.samples
     assert len(fallback.samples[0]["turns"]) == 7  # type: ignore[arg-type]

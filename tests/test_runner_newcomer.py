@@ -19,12 +19,14 @@ import pytest
 from tests.test_runner_cli import complete_lines, wait_for_lines
 
 N = 3000
+MOCK_LLM = (sys.executable, "-m", "ferrosynth.cli", "mock-llm")
 
 
 @pytest.fixture
 def mock_llm() -> Iterator[str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ferrosynth.cli", "mock-llm", "--port", "0", "--seed", "1"],
+        # 5 ms per answer: at concurrency 16 the run takes over a second, time to kill it half-way
+        [*MOCK_LLM, "--port", "0", "--seed", "1", "--latency-ms", "5"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -69,7 +71,7 @@ def test_mock_llm_then_llm_run_killed_half_way_then_rerun_gives_exactly_n_answer
         "--base-url",
         mock_llm,
         "--concurrency",
-        "32",
+        "16",
     ]
     first = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for_lines(out, N // 2, first)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import io
 import json
 import re
@@ -41,6 +42,8 @@ def test_every_sync_method_has_an_async_twin() -> None:
     for name in public - {"close", "base_url", "timeout", "retry"}:
         method = getattr(AsyncSynthgenClient, name)
         assert asyncio.iscoroutinefunction(method) or name == "iter_batch_tasks", name
+        sync_params = inspect.signature(getattr(SynthgenClient, name)).parameters
+        assert list(inspect.signature(method).parameters.items()) == list(sync_params.items())
 
 
 @pytest.mark.parametrize("status", [401, 404, 422])

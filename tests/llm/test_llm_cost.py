@@ -163,3 +163,49 @@ def test_budget_is_thread_safe_and_never_overspent() -> None:
     assert len(granted) == 333  # floor(1.000 / 0.003)
     assert budget.spent_usd == Decimal("0.999")
     assert budget.reserved_usd == 0
+
+
+PRICED = PricingData.from_dict(
+    {
+        "version": "t",
+        "as_of": "2030-01-01",
+        "models": {"gpt-test": {"provider": "openai", "input": "1000", "output": "1000"}},
+    }
+)
+
+
+def test_a_provider_with_a_budget_refuses_before_sending() -> None:
+    from ferrosynth.llm import OpenAIProvider, ProviderError, RetryPolicy
+    from tests.llm.scripted import Reply, openai_answer, scripted
+
+    body = {**BODY, "model": "gpt-test", "max_tokens": 10}
+    estimate = CostEstimator(PRICED).estimate(body)
+    assert estimate.cost_usd is not None
+    budget = Budget(Decimal("0.012") + estimate.cost_usd - Decimal("0.000001"))
+    script = {"/v1/chat/completions": [Reply(200, openai_answer())]}  # usage: 9 + 3 tokens
+    with scripted(script) as srv:
+        p = OpenAIProvider(
+            base_url=srv.base_url + "/v1", budget=budget, pricing=PRICED, retry=RetryPolicy(0)
+        )
+        with p:
+            p.complete(body)
+            assert (budget.spent_usd, budget.reserved_usd) == (Decimal("0.012"), 0)
+            with pytest.raises(BudgetExceededError) as info:
+                p.complete(body)
+        assert srv.count() == 1  # the second request was never sent
+    assert info.value.needed_usd == estimate.cost_usd
+
+    failing = Budget(Decimal(1))
+    with scripted({"/v1/chat/completions": [Reply(500, {})]}) as srv:
+        p = OpenAIProvider(
+            base_url=srv.base_url + "/v1", budget=failing, pricing=PRICED, retry=RetryPolicy(0)
+        )
+        with p, pytest.raises(ProviderError):
+            p.complete(body)
+    assert (failing.spent_usd, failing.reserved_usd) == (0, 0)  # the hold was released
+
+    with scripted(script) as srv:
+        p = OpenAIProvider(base_url=srv.base_url + "/v1", budget=Budget(1), pricing=PRICED)
+        with p, pytest.raises(BudgetExceededError, match="unknown"):
+            p.complete({**body, "model": "unpriced-model"})
+        assert srv.count() == 0

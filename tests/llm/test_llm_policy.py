@@ -39,6 +39,14 @@ def test_retry_after_wins_unless_beyond_the_bound() -> None:
     assert policy.backoff(0, retry_after=3600.0) == 1.0
 
 
+def test_retry_after_is_a_floor_with_jitter_on_top() -> None:
+    policy = RetryPolicy(base_delay=0.1, max_delay=1.0)
+    rng = random.Random(3)
+    draws = [policy.backoff(2, retry_after=0.5, rng=rng) for _ in range(200)]
+    assert all(0.5 <= d <= 0.5 + 0.4 for d in draws)
+    assert len(set(draws)) == 200  # spread: not everyone back at the same instant
+
+
 def test_policy_validates_its_fields() -> None:
     with pytest.raises(ValueError, match="jitter"):
         RetryPolicy(jitter="half")  # type: ignore[arg-type]
@@ -132,6 +140,16 @@ def test_limiter_bounds_concurrency() -> None:
         return peak
 
     assert asyncio.run(main()) == 3
+
+
+def test_overload_signals() -> None:
+    from ferrosynth.llm.limiter import is_overload
+
+    assert is_overload(RateLimitError("x", status_code=429, **WHERE))
+    assert is_overload(ProviderError("x", status_code=503, **WHERE))
+    assert is_overload(ProviderError("x", status_code=529, **WHERE))
+    assert not is_overload(ProviderError("x", status_code=500, **WHERE))
+    assert not is_overload(ProviderTimeoutError("x", **WHERE))
 
 
 def test_limiter_validates() -> None:

@@ -201,3 +201,15 @@ def test_no_model_anywhere_is_an_error() -> None:
     with pytest.raises(ValueError, match="no model"):
         p.complete({"messages": []})
     p.close()
+
+
+def test_a_key_echoed_by_the_server_is_blanked_in_the_error() -> None:
+    echo = Reply(400, {"error": {"message": "bad key sk-secret-123 in Bearer sk-secret-123"}})
+    with scripted({PATH: [echo]}) as srv:
+        p = provider(srv.base_url)
+        with p, pytest.raises(ProviderError) as info:
+            p.complete(BODY)
+    error = info.value
+    assert "sk-secret-123" not in str(error)
+    assert "sk-secret-123" not in (error.body or "")
+    assert "bad key *** in Bearer ***" in str(error)

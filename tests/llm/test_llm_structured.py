@@ -6,6 +6,8 @@ import asyncio
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from ferrosynth.llm import (
@@ -130,3 +132,31 @@ def test_reasks_zero_fails_on_the_first_invalid_answer() -> None:
         with pytest.raises(StructuredOutputError, match="required"):
             complete_structured(p, BODY, PERSON, reasks=0)
         assert srv.count() == 1
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+PROSE = st.text(
+    alphabet=st.characters(blacklist_characters='{}[]`"', blacklist_categories=("Cs",)), max_size=40
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(st.text(max_size=5), JSON_VALUES, min_size=1, max_size=4),
+    PROSE,
+    PROSE,
+    st.booleans(),
+)
+def test_an_object_in_any_prose_is_found(
+    value: dict[str, object], before: str, after: str, fenced: bool
+) -> None:
+    text = json.dumps(value, ensure_ascii=False)
+    if fenced:
+        text = f"```json\n{text}\n```"
+    assert extract_json(f"{before}{text}{after}") == value

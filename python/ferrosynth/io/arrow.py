@@ -10,15 +10,14 @@ Requires ``pyarrow`` (``pip install 'ferrosynth[parquet]'``).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from ferrosynth.errors import ConfigError, OutputError
+from ferrosynth.errors import ConfigError
+from ferrosynth.io.atomic import AtomicOutput
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -109,20 +108,13 @@ def write_parquet(
 ) -> int:
     """Write samples to ``path`` as Parquet, atomically; return the bytes written."""
     pa = require_pyarrow()
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise OutputError(2, "directory does not exist", str(path))
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    os.close(fd)
-    try:
-        schema = arrow_schema(plan)
-        with pa.parquet.ParquetWriter(temp, schema, compression=compression) as writer:
+    schema = arrow_schema(plan)
+    # The one output layer: nothing at `path` until the last row group is written.
+    with AtomicOutput(path) as out:
+        with pa.parquet.ParquetWriter(out, schema, compression=compression) as writer:
             for batch in iter_record_batches(
                 plan, seed, start, count, threads=threads, progress=progress
             ):
                 writer.write_batch(batch)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return path.stat().st_size
+        size = out.tell()
+    return size

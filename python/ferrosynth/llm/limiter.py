@@ -2,7 +2,7 @@
 
 :class:`AdaptiveLimiter` bounds the requests in flight with a limit that moves by AIMD, the rule
 TCP congestion control uses: every ``limit`` successes add one slot (additive increase, about one
-per round trip of the whole window), and an overload signal (HTTP 429 or 503) multiplies the
+per round trip of the whole window), and an overload signal (HTTP 429, 503 or 529) multiplies the
 limit by ``backoff`` (multiplicative decrease). Only one cut happens per window: overloads of
 requests that started before the last cut are the same congestion event, not a new one.
 
@@ -58,9 +58,9 @@ class Slot:
 
 
 def is_overload(error: BaseException) -> bool:
-    """HTTP 429 and 503 are overload signals."""
+    """HTTP 429, 503 and 529 (Anthropic's "overloaded") are overload signals."""
     return isinstance(error, RateLimitError) or (
-        isinstance(error, ProviderError) and error.status_code == 503
+        isinstance(error, ProviderError) and error.status_code in (503, 529)
     )
 
 

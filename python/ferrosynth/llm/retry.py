@@ -3,7 +3,9 @@
 What is retried: timeouts, connection errors, HTTP 408/409/5xx, 429 and malformed 2xx bodies.
 What is not: 401/403 and every other 4xx, which fail at once. A 429's ``Retry-After`` (or
 ``retry-after-ms``, or the ``x-ratelimit-reset-*`` headers of OpenAI and Anthropic) is honoured
-when it is at most ``max_retry_after`` seconds; otherwise the policy's own backoff applies.
+as the least wait when it is at most ``max_retry_after`` seconds (the jittered backoff is added
+on top, so that clients told the same instant spread out); otherwise the policy's own backoff
+applies.
 
 The backoff for retry ``n`` (0-based) is drawn uniformly from ``[0, min(max_delay,
 base_delay * 2**n)]`` ("full jitter", the AWS architecture blog's recommendation), so that many
@@ -80,14 +82,16 @@ class RetryPolicy:
     ) -> float:
         """Seconds to wait before retry number ``retry`` (0-based).
 
-        A provider's ``retry_after`` wins when it is within ``max_retry_after``.
+        A provider's ``retry_after`` within ``max_retry_after`` is the floor: with full jitter
+        the wait is ``retry_after`` plus the jittered backoff, so that clients told the same
+        instant do not all come back at it; with ``jitter="none"`` it is ``retry_after``.
         """
-        if retry_after is not None and 0 <= retry_after <= self.max_retry_after:
-            return retry_after
         cap = min(self.max_delay, self.base_delay * (2.0 ** min(retry, 62)))
+        honoured = retry_after is not None and 0 <= retry_after <= self.max_retry_after
         if self.jitter == "none":
-            return cap
-        return (rng or random).uniform(0.0, cap)
+            return retry_after if honoured and retry_after is not None else cap
+        jittered = (rng or random).uniform(0.0, cap)
+        return retry_after + jittered if honoured and retry_after is not None else jittered
 
     def should_retry(self, error: BaseException, retry: int) -> bool:
         """Whether ``error`` on retry number ``retry`` (0-based) is retried."""

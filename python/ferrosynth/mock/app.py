@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import math
 import threading
+from collections import deque
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any, Literal
@@ -17,11 +18,12 @@ from urllib.parse import parse_qs, unquote
 
 import orjson
 
+from ferrosynth.errors import ConfigError
 from ferrosynth.mock import anthropic, gemini, ollama, openai
 from ferrosynth.mock.answers import Answerer
 from ferrosynth.mock.ask import Ask, BadRequest, Reply
-from ferrosynth.mock.config import MockConfig
-from ferrosynth.mock.faults import FaultPlan, TokenBucket
+from ferrosynth.mock.config import FAULT_KINDS, FaultKind, MockConfig
+from ferrosynth.mock.faults import Decision, FaultPlan, TokenBucket
 
 __all__ = ["MODELS", "MockApp", "RecordedRequest", "Request", "Response"]
 
@@ -84,6 +86,7 @@ class MockApp:
         self.config = config
         self.answerer = Answerer(config.seed)
         self._faults = FaultPlan(config, stream)
+        self._script: deque[FaultKind | None] = deque()
         self._bucket = (
             TokenBucket(config.rate_limit, config.burst) if config.rate_limit is not None else None
         )
@@ -122,6 +125,17 @@ class MockApp:
                     RecordedRequest(request.method, request.path, request.body, response.status)
                 )
         return response
+
+    def inject(self, *faults: FaultKind | None) -> None:
+        """Script the next API requests: each gets the next fault (``None``: answered normally)
+        instead of the drawn one; the draws resume when the script runs out."""
+        for fault in faults:
+            if fault is not None and fault not in FAULT_KINDS:
+                raise ConfigError(
+                    f"unknown fault kind {fault!r}; expected one of " + ", ".join(FAULT_KINDS),
+                    "faults",
+                )
+        self._script.extend(faults)
 
     def reset(self) -> None:
         """Forget the recorded requests and counters (not the fault stream)."""
@@ -186,6 +200,10 @@ class MockApp:
                 return response
         decision = self._faults.next()
         fault = decision.fault
+        if self._script:
+            fault = self._script.popleft()
+            if fault == "timeout":
+                decision = Decision(fault, config.hang_s)
         if fault == "timeout":
             return Response(0, delay=decision.delay, action="hang")
         if fault == "disconnect":

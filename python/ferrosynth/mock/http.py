@@ -37,6 +37,7 @@ class HttpProtocol(asyncio.Protocol):
         self._waiting = False  # a delayed or streamed response is in progress
         self._timer: asyncio.TimerHandle | None = None
         self._continued = False
+        self._closing = False  # closed by us: read nothing more from this connection
 
     # -- asyncio callbacks -----------------------------------------------------------------
 
@@ -54,9 +55,17 @@ class HttpProtocol(asyncio.Protocol):
         self._transport = None
 
     def data_received(self, data: bytes) -> None:
+        if self._closing:
+            return
         self._buffer += data
         if not self._waiting:
             self._process()
+
+    def _close(self) -> None:
+        """Close after what was written; ignore anything the client sends from now on."""
+        self._closing = True
+        if self._transport is not None:
+            self._transport.close()
 
     def abort(self) -> None:
         """Close the connection at once (server shutdown)."""
@@ -66,12 +75,12 @@ class HttpProtocol(asyncio.Protocol):
     # -- requests --------------------------------------------------------------------------
 
     def _process(self) -> None:
-        while self._transport is not None and not self._waiting:
+        while self._transport is not None and not self._waiting and not self._closing:
             try:
                 parsed = self._parse()
             except _MalformedError as error:
                 self._write_simple(error.status, str(error).encode())
-                self._transport.close()
+                self._close()
                 return
             if parsed is None:
                 return
@@ -91,8 +100,7 @@ class HttpProtocol(asyncio.Protocol):
         self._waiting = False
         if response.action != "answer":
             self._app.finished()
-            if self._transport is not None:
-                self._transport.close()
+            self._close()
             return
         self._respond(response, keep_alive)
         if not self._waiting:
@@ -123,7 +131,7 @@ class HttpProtocol(asyncio.Protocol):
             )
             self._app.finished()
             if not keep_alive:
-                transport.close()
+                self._close()
             return
         head = (
             _STATUS_LINES[response.status]
@@ -138,7 +146,7 @@ class HttpProtocol(asyncio.Protocol):
             transport.write(head + b"".join(_chunk(c) for c in body) + b"0\r\n\r\n")
             self._app.finished()
             if not keep_alive:
-                transport.close()
+                self._close()
             return
         transport.write(head)
         self._waiting = True
@@ -158,7 +166,7 @@ class HttpProtocol(asyncio.Protocol):
         self._app.finished()
         self._waiting = False
         if not keep_alive:
-            transport.close()
+            self._close()
             return
         self._process()
 

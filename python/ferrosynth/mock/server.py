@@ -207,6 +207,14 @@ class MockLLMServer:
         """Forget recorded requests and counters."""
         self.app.reset()
 
+    def inject(self, *faults: FaultKind | None) -> None:
+        """Script the next API requests' faults, in order (``None``: a normal answer).
+
+        ``srv.inject("429", "429", "429")`` makes the next three requests rate-limited and the
+        fourth answered: a retry policy can be tested against the real endpoint.
+        """
+        self.app.inject(*faults)
+
 
 def _run_loop(
     loop: asyncio.AbstractEventLoop,

@@ -15,6 +15,8 @@ import contextlib
 import logging
 import os
 import random
+import tempfile
+import threading
 from collections.abc import Callable, Coroutine, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -27,10 +29,11 @@ from ferrosynth.llm import (
     AuthenticationError,
     Budget,
     BudgetExceededError,
+    ModelPrice,
+    PricingData,
     RequestCache,
     RetryPolicy,
     cache_key,
-    cost_of,
 )
 from ferrosynth.runner.batch import (
     BatchRequest,
@@ -51,7 +54,15 @@ from ferrosynth.runner.errors import RunnerInputError
 from ferrosynth.runner.http import HttpConnection
 from ferrosynth.runner.limits import RateLimits
 from ferrosynth.runner.output import OutputLog, error_line, success_line
-from ferrosynth.runner.plan import InputPlan, check_input, estimate_request, resolve_model
+from ferrosynth.runner.plan import (
+    InputPlan,
+    check_input,
+    estimate_request,
+    resolve_model,
+)
+from ferrosynth.runner.plan import (
+    Stopped as _Stopped,
+)
 from ferrosynth.runner.progress import Meter, RunProgress, RunSummary, StopReason
 from ferrosynth.runner.resume import DoneEntry, ResumeRecord
 
@@ -138,14 +149,17 @@ class BatchRunner:
         self._stop_reason: StopReason | None = None
         self._stopping = asyncio.Event()
         self._abort = asyncio.Event()
+        self._cancel_check = threading.Event()
         self._clients: dict[tuple[str, str | None], FastClient | ProviderClient] = {}
         self._checked = False
+        self._prices: dict[tuple[str, str], ModelPrice | None] = {}
 
     # -- stopping -----------------------------------------------------------------------------
     def request_stop(self, reason: StopReason = "interrupted") -> None:
         """Stop taking new requests (Ctrl-C); answers in flight get ``grace_s`` to arrive."""
         if self._stop_reason is None:
             self._stop_reason = reason
+        self._cancel_check.set()
         self._stopping.set()
 
     def abort(self) -> None:
@@ -205,8 +219,11 @@ class BatchRunner:
         record = ResumeRecord(self.output)
         cache: RequestCache | None = None
         try:
-            record.reconcile()
-            plan = self._plan(record)
+            # Reading a large record or input takes seconds: off the loop, so that Ctrl-C works.
+            try:
+                plan = await asyncio.to_thread(self._prepare, record)
+            except _Stopped:
+                return self._empty_summary(record)
             for kind, base_url in plan.routes:  # keys and providers checked before any request
                 self._client(kind, base_url)
             cache = _open_cache(self.cache_setting)
@@ -221,6 +238,20 @@ class BatchRunner:
                     closer()
             record.close()
 
+    def _prepare(self, record: ResumeRecord) -> InputPlan:
+        record.reconcile()
+        return self._plan(record)
+
+    def _empty_summary(self, record: ResumeRecord) -> RunSummary:
+        totals = record.totals()
+        meter = Meter(0, totals.answered + totals.failed, totals.spent_usd)
+        return RunSummary(
+            progress=meter.snapshot(in_flight=0, limit=self.limiter.limit),
+            stopped=self._stop_reason or "interrupted",
+            output=str(self.output),
+            output_lines=totals.answered + totals.failed,
+        )
+
     def _plan(self, record: ResumeRecord) -> InputPlan:
         # An iterator can be read only once: it is checked lazily, as it is sent.
         if not self.check or not isinstance(self.source, (Path, Sequence)):
@@ -233,6 +264,7 @@ class BatchRunner:
             default_provider=self.provider,
             default_base_url=self.base_url,
             estimate=self.max_usd is not None,
+            should_stop=self._cancel_check.is_set,
         )
         if self.max_usd is not None and plan.unpriced_models:
             raise RunnerInputError(
@@ -278,10 +310,12 @@ class BatchRunner:
             first: list[asyncio.Future[Any]] = [everything, stop_wait]
             await asyncio.wait(first, return_when=asyncio.FIRST_COMPLETED)
             if not everything.done():
-                # Stopping: no new requests; the ones in flight get a grace period.
+                # Stopping: no new requests. After Ctrl-C the ones in flight get a grace period;
+                # after a budget stop they are paid for, so they are all awaited (unless aborted).
                 abort_wait = asyncio.ensure_future(self._abort.wait())
                 pair: list[asyncio.Future[Any]] = [everything, abort_wait]
-                await asyncio.wait(pair, timeout=self.grace_s)
+                grace = None if self._stop_reason == "budget" else self.grace_s
+                await asyncio.wait(pair, timeout=grace, return_when=asyncio.FIRST_COMPLETED)
                 abort_wait.cancel()
             if not everything.done():
                 everything.cancel()
@@ -385,7 +419,7 @@ class BatchRunner:
         held = Decimal(0)
         tokens_estimate = 0
         if self._budget is not None or self.limits.tokens is not None:
-            tokens_in, tokens_out, dollars = estimate_request(body, model)
+            tokens_in, tokens_out, dollars = estimate_request(body, model, client.kind)
             tokens_estimate = tokens_in + tokens_out
             if self._budget is not None:
                 try:
@@ -403,12 +437,20 @@ class BatchRunner:
             outcome = await client.send(conn, orjson.dumps(body), model)
         else:
             outcome = await client.send(body)
-        cost = self._finish(request.custom_id, model, outcome, key)
+        cost = self._finish(request.custom_id, model, client.kind, outcome, key)
         if self._budget is not None:
             self._budget.commit(held, cost or Decimal(0))
 
+    def _cost(self, model: str, kind: str, tokens_in: int, tokens_out: int) -> Decimal | None:
+        """The price table's cost, its lookup (aliases, suffixes) done once per model."""
+        key = (model, kind)
+        if key not in self._prices:
+            self._prices[key] = PricingData.default().price(model, kind)
+        price = self._prices[key]
+        return None if price is None else price.cost(tokens_in, tokens_out)
+
     def _finish(
-        self, custom_id: str, model: str, outcome: Outcome, key: str | None
+        self, custom_id: str, model: str, kind: str, outcome: Outcome, key: str | None
     ) -> Decimal | None:
         if outcome.error is not None:
             error = outcome.error
@@ -422,7 +464,7 @@ class BatchRunner:
             self._log.add(line, DoneEntry(custom_id, False, None, 0, 0))
             return None
         assert isinstance(outcome.body, (bytes, dict))
-        cost = cost_of(model, outcome.input_tokens, outcome.output_tokens)
+        cost = self._cost(model, kind, outcome.input_tokens, outcome.output_tokens)
         line = success_line(
             custom_id,
             200,
@@ -483,19 +525,21 @@ def estimate_batch(
     """What a run would send and cost (``--dry-run``), without sending anything. With
     ``output``, requests already answered there are left out of the estimate."""
     src = Path(source) if isinstance(source, str) else source
-    record = None
-    if output is not None and Path(output).exists():
-        record = ResumeRecord(Path(output))
-        record.reconcile()
-    try:
-        return check_input(
-            src,
-            record,
-            default_model=model,
-            default_provider=provider,
-            default_base_url=base_url,
-            estimate=True,
-        )
-    finally:
-        if record is not None:
+    with tempfile.TemporaryDirectory(prefix="ferrosynth-dry-run-") as scratch:
+        # Without an output yet, a scratch record still finds duplicate custom_ids.
+        target = Path(output) if output is not None else None
+        if target is None or not target.exists():
+            target = Path(scratch) / "none.jsonl"
+        record = ResumeRecord(target)
+        try:
+            record.reconcile()
+            return check_input(
+                src,
+                record,
+                default_model=model,
+                default_provider=provider,
+                default_base_url=base_url,
+                estimate=True,
+            )
+        finally:
             record.close()

@@ -8,7 +8,7 @@ the resume record's on-disk table, so memory stays flat.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -28,6 +28,10 @@ DEFAULT_OUTPUT_TOKENS = 256
 _BATCH = 1000
 
 
+class Stopped(Exception):  # noqa: N818 - a signal, not an error
+    """The check was asked to stop (Ctrl-C while the input was read)."""
+
+
 def output_bound(body: Mapping[str, Any]) -> int:
     for key in ("max_completion_tokens", "max_tokens"):
         value = body.get(key)
@@ -36,12 +40,14 @@ def output_bound(body: Mapping[str, Any]) -> int:
     return DEFAULT_OUTPUT_TOKENS
 
 
-def estimate_request(body: Mapping[str, Any], model: str) -> tuple[int, int, Decimal | None]:
+def estimate_request(
+    body: Mapping[str, Any], model: str, provider: str | None = None
+) -> tuple[int, int, Decimal | None]:
     """Estimated ``(input tokens, output tokens, dollars)`` of one request; dollars are None
-    when the model's price is unknown."""
+    when the model's price is unknown (a free provider, e.g. Ollama, costs 0)."""
     tokens_in = estimate_request_tokens(body)
     tokens_out = output_bound(body)
-    return tokens_in, tokens_out, cost_of(model, tokens_in, tokens_out)
+    return tokens_in, tokens_out, cost_of(model, tokens_in, tokens_out, provider=provider)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,17 +95,21 @@ def check_input(
     default_provider: str,
     default_base_url: str | None,
     estimate: bool,
+    should_stop: Callable[[], bool] | None = None,
 ) -> InputPlan:
-    """Read and check every request (see the module docs); estimate tokens and cost when asked."""
+    """Read and check every request (see the module docs); estimate tokens and cost when asked.
+    ``should_stop`` is polled every thousand lines; when it says so, :class:`Stopped` is raised."""
     total = done = tokens_in = tokens_out = 0
     cost: Decimal | None = Decimal(0)
     unpriced: set[str] = set()
     routes: set[tuple[str, str | None]] = set()
     batch: list[tuple[str, str]] = []
-    pending_bodies: list[tuple[str, BatchRequest, str]] = []
+    pending_bodies: list[tuple[str, BatchRequest, str, str]] = []
 
     def flush() -> None:
         nonlocal done, tokens_in, tokens_out, cost
+        if should_stop is not None and should_stop():
+            raise Stopped
         if record is not None:
             duplicate = record.first_seen(batch)
             if duplicate is not None:
@@ -112,10 +122,10 @@ def check_input(
             finished = set()
         done += len(finished)
         if estimate:
-            for custom_id, request, model in pending_bodies:
+            for custom_id, request, model, kind in pending_bodies:
                 if custom_id in finished:
                     continue
-                t_in, t_out, dollars = estimate_request(request.body, model)
+                t_in, t_out, dollars = estimate_request(request.body, model, kind)
                 tokens_in += t_in
                 tokens_out += t_out
                 if dollars is None:
@@ -131,11 +141,12 @@ def check_input(
         for where, raw in iter_request_lines(source):
             request = parse_request(raw, where=where)
             model = resolve_model(request, default_model, where)
-            routes.add((request.provider or default_provider, request.base_url or default_base_url))
+            kind = request.provider or default_provider
+            routes.add((kind, request.base_url or default_base_url))
             total += 1
             batch.append((request.custom_id, where))
             if estimate:
-                pending_bodies.append((request.custom_id, request, model))
+                pending_bodies.append((request.custom_id, request, model, kind))
             if len(batch) >= _BATCH:
                 flush()
         flush()

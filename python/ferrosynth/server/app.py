@@ -25,7 +25,7 @@ from ferrosynth.server.auth import check_bearer
 from ferrosynth.server.config import ServerConfig
 from ferrosynth.server.ingest import UploadRejectedError, read_upload
 from ferrosynth.server.keys import Keyring
-from ferrosynth.server.render import batch_json, task_json, totals_json
+from ferrosynth.server.render import batch_json, task_dict, task_json, totals_json
 from ferrosynth.server.stats import parse_time_range, usage_stats
 from ferrosynth.server.worker import WorkerPool
 from ferrosynth.store.tasks import NewTask, TaskStore
@@ -66,7 +66,7 @@ def _json(value: Any, status: int = 200) -> Response:
     return Response(orjson.dumps(value), status_code=status, media_type="application/json")
 
 
-def _raw_json(text: str) -> Response:
+def _raw_json(text: bytes) -> Response:
     return Response(text, media_type="application/json")
 
 
@@ -226,8 +226,7 @@ def create_app(
                 rows = await run(next, chunks, None)
                 if rows is None:
                     return
-                body = ",".join(task_json(t) for t in rows)
-                yield f'{{"tasks":[{body}],"total":{total}}}\n'.encode()
+                yield orjson.dumps({"tasks": [task_dict(t) for t in rows], "total": total}) + b"\n"
 
         return StreamingResponse(lines(), media_type="application/x-ndjson")
 
@@ -240,9 +239,13 @@ def create_app(
     ) -> Response:
         total = await run(store.count_tasks, batch_id, task_status.value)
         rows = await run(store.page, batch_id, task_status.value, (page - 1) * page_size, page_size)
-        tasks = ",".join(task_json(t) for t in rows)
-        return _raw_json(
-            f'{{"total":{total},"page":{page},"page_size":{page_size},"tasks":[{tasks}]}}'
+        return _json(
+            {
+                "total": total,
+                "page": page,
+                "page_size": page_size,
+                "tasks": [task_dict(t) for t in rows],
+            }
         )
 
     @app.get("/api/v1/batches/{batch_id}/stats", dependencies=auth, summary="Time series")
@@ -277,7 +280,7 @@ def create_app(
     @app.get("/api/v1/tasks/{message_id}", dependencies=auth, summary="One task (null if unknown)")
     async def get_task(message_id: str) -> Response:
         row = await run(store.task, message_id)
-        return _raw_json("null" if row is None else task_json(row))
+        return _raw_json(b"null" if row is None else task_json(row))
 
     @app.delete(
         "/api/v1/tasks/{message_id}", dependencies=auth, status_code=204, summary="Delete a task"

@@ -15,8 +15,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import aiohttp
 import orjson
+
+from ferrosynth.server.http import HTTPClient, HTTPError
 
 __all__ = ["CallResult", "RetryRules", "call_provider", "failure"]
 
@@ -83,19 +84,16 @@ def _short(raw: bytes) -> str:
 
 
 async def _attempt(
-    session: aiohttp.ClientSession, url: str, body: bytes, headers: dict[str, str], timeout: float
+    client: HTTPClient, url: str, body: bytes, headers: dict[str, str], timeout: float
 ) -> tuple[bytes, dict[str, Any]]:
-    try:  # the body is sent as uploaded; `raw` is returned for callers that want the bytes
-        async with session.post(
-            url, data=body, headers=headers, timeout=aiohttp.ClientTimeout(total=timeout)
-        ) as resp:
-            raw = await resp.read()
-            status = resp.status
-            retry_after = _retry_after(resp.headers.get("Retry-After"))
+    try:
+        response = await asyncio.wait_for(client.post(url, body, headers), timeout)
     except asyncio.TimeoutError as e:
         raise _RetryableError(f"provider timed out after {timeout:g} s") from e
-    except aiohttp.ClientError as e:
+    except (HTTPError, OSError) as e:
         raise _RetryableError(f"cannot reach the provider: {type(e).__name__}: {e}") from e
+    raw, status = response.body, response.status
+    retry_after = _retry_after(response.headers.get("retry-after"))
     if status == 429:
         raise _RetryableError("provider answered 429 Too Many Requests", retry_after)
     if status >= 500:
@@ -124,7 +122,7 @@ async def _attempt(
 
 
 async def call_provider(
-    session: aiohttp.ClientSession,
+    client: HTTPClient,
     url: str,
     body: str,
     api_key: str | None,
@@ -143,7 +141,7 @@ async def call_provider(
     while True:
         t0 = time.monotonic()
         try:
-            _raw, answer = await _attempt(session, url, payload, headers, rules.timeout_s)
+            _raw, answer = await _attempt(client, url, payload, headers, rules.timeout_s)
         except _RetryableError as e:
             if attempt >= rules.max_retries:
                 return failure(f"{e} (gave up after {attempt + 1} attempts)", started)
@@ -152,7 +150,9 @@ async def call_provider(
             continue
         except _PermanentError as e:
             return failure(str(e), started)
-        except aiohttp.InvalidURL:
+        except UnicodeError:
+            return failure("the task's api_key is not latin-1 text (an HTTP header)", started)
+        except ValueError:
             return failure(f"invalid provider url {url!r}", started)
         prompt, completion, total = _usage(answer)
         return CallResult(

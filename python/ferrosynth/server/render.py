@@ -13,33 +13,52 @@ import orjson
 
 from ferrosynth.store.tasks import BatchRow, TaskRow, TotalsRow
 
-__all__ = ["batch_json", "iso", "task_json", "totals_json"]
+__all__ = ["batch_json", "iso", "task_dict", "task_json", "totals_json"]
 
 _UTC = timezone.utc
 
 
+_ISO: dict[float, str] = {}
+
+
 def iso(ts: float | None) -> str | None:
-    """ISO-8601 in UTC with an offset, as the client's pydantic models parse it."""
+    """ISO-8601 in UTC with an offset, as the client's pydantic models parse it.
+
+    Memoised: the tasks of an upload share ``created_at``, and those of a claim ``started_at``.
+    """
     if ts is None:
         return None
-    return datetime.fromtimestamp(ts, _UTC).isoformat()
+    text = _ISO.get(ts)
+    if text is None:
+        if len(_ISO) > 65_536:
+            _ISO.clear()
+        text = _ISO[ts] = datetime.fromtimestamp(ts, _UTC).isoformat()
+    return text
 
 
-def _s(value: str | None) -> str:
-    return "null" if value is None else orjson.dumps(value).decode()
+def task_dict(t: TaskRow) -> dict[str, Any]:
+    """A TaskRecord (§4.3) for orjson: the stored JSON texts go in as fragments, unparsed;
+    never the task's api_key."""
+    return {
+        "message_id": t.message_id,
+        "batch_id": t.batch_id,
+        "custom_id": t.custom_id,
+        "status": t.status,
+        "body": orjson.Fragment(t.body),
+        "completions": None if t.completions is None else orjson.Fragment(t.completions),
+        "cached": bool(t.cached),
+        "created_at": iso(t.created_at),
+        "started_at": iso(t.started_at),
+        "completed_at": iso(t.completed_at),
+        "duration": None if t.duration_ms is None else int(t.duration_ms),
+        "dataset": t.dataset,
+        "source": None if t.source is None else orjson.Fragment(t.source),
+    }
 
 
-def task_json(t: TaskRow) -> str:
-    """A TaskRecord (§4.3) as compact JSON text; never the task's api_key."""
-    return (
-        f'{{"message_id":{_s(t.message_id)},"batch_id":{_s(t.batch_id)},'
-        f'"custom_id":{_s(t.custom_id)},"status":"{t.status}","body":{t.body},'
-        f'"completions":{t.completions or "null"},"cached":{"true" if t.cached else "false"},'
-        f'"created_at":{_s(iso(t.created_at))},"started_at":{_s(iso(t.started_at))},'
-        f'"completed_at":{_s(iso(t.completed_at))},'
-        f'"duration":{"null" if t.duration_ms is None else t.duration_ms},'
-        f'"dataset":{_s(t.dataset)},"source":{t.source or "null"}}}'
-    )
+def task_json(t: TaskRow) -> bytes:
+    """A TaskRecord as compact JSON."""
+    return orjson.dumps(task_dict(t))
 
 
 def batch_status(b: BatchRow) -> str:

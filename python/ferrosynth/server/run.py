@@ -19,7 +19,12 @@ def serve(config: ServerConfig, host: str = "127.0.0.1", port: int = 8000) -> No
     store = open_task_store(config.store)
     try:
         if config.role == "worker":
-            asyncio.run(_work(store, config))
+            try:
+                import uvloop  # optional (the `mock` extra): a faster event loop
+
+                uvloop.run(_work(store, config))
+            except ImportError:
+                asyncio.run(_work(store, config))
             return
         import uvicorn
 

@@ -20,14 +20,13 @@ import time
 import uuid
 from typing import TYPE_CHECKING
 
+from ferrosynth.server.http import HTTPClient
 from ferrosynth.server.keys import Keyring, SealedKeyError
 from ferrosynth.server.outbound import CallResult, RetryRules, call_provider
 from ferrosynth.server.outbound import failure as _failed
 from ferrosynth.store.tasks import ClaimedTask, TaskOutcome, TaskStore
 
 if TYPE_CHECKING:
-    import aiohttp
-
     from ferrosynth.server.config import ServerConfig
 
 __all__ = ["WorkerPool"]
@@ -37,6 +36,7 @@ log = logging.getLogger("ferrosynth.server")
 _CLAIM_MAX = 512
 _IDLE_POLL_S = 0.25
 _CREDENTIAL_GRACE_S = 60.0
+_OPENED_MAX = 1024
 
 
 class WorkerPool:
@@ -61,18 +61,17 @@ class WorkerPool:
         self._wake = asyncio.Event()
         self._slot_free = asyncio.Event()
         self._stopping = False
+        # opened provider keys, in this process's memory only (never written anywhere)
+        self._opened: dict[str, str] = {}
         # batches deleted through this process: a claim that raced the delete is dropped
         self._deleted: dict[str, float] = {}
         self._loops: list[asyncio.Task[None]] = []
-        self._session: aiohttp.ClientSession | None = None
+        self._http = HTTPClient(limit_per_origin=config.concurrency)
         self.calls = 0
 
     # --- life ---------------------------------------------------------------------------------
     async def start(self) -> None:
-        import aiohttp
-
-        connector = aiohttp.TCPConnector(limit=self.config.concurrency, ttl_dns_cache=300)
-        self._session = aiohttp.ClientSession(connector=connector)
+        self._http = HTTPClient(limit_per_origin=self.config.concurrency)
         await asyncio.to_thread(self.store.heartbeat, self.worker_id)
         self._loops = [
             asyncio.create_task(self._claim_loop(), name="fs-claim"),
@@ -97,8 +96,8 @@ class WorkerPool:
         await self._flush()
         with contextlib.suppress(Exception):
             await asyncio.to_thread(self.store.unregister, self.worker_id)
-        if self._session is not None:
-            await self._session.close()
+        await self._http.close()
+        self._opened.clear()
 
     def wake(self) -> None:
         """New tasks are queued: claim now instead of at the next poll."""
@@ -203,14 +202,18 @@ class WorkerPool:
             try:
                 if task.secret is None:
                     raise SealedKeyError("the stored key record is gone")
-                api_key = self.keyring.open(task.secret)
+                api_key = self._opened.get(task.cred_id)
+                if api_key is None:
+                    api_key = self.keyring.open(task.secret)
+                    if len(self._opened) >= _OPENED_MAX:
+                        self._opened.clear()
+                    self._opened[task.cred_id] = api_key
             except SealedKeyError as e:
                 return _failed(f"the task's api_key cannot be recovered: {e}", task.started_at)
-        assert self._session is not None
         self.calls += 1
         try:
             return await call_provider(
-                self._session,
+                self._http,
                 task.url,
                 task.body,
                 api_key,
@@ -258,6 +261,18 @@ class WorkerPool:
             self._outcomes[:0] = batch
             raise
 
+    async def _drop_deleted(self) -> None:
+        """Cancel in-flight calls whose task was deleted elsewhere (a batch deleted through
+        another process's API, or a claim lost after this worker was presumed dead)."""
+        if not self._inflight:
+            return
+        running = set(self._inflight)
+        owned = await asyncio.to_thread(self.store.owned, self.worker_id)
+        for seq in running - owned:
+            entry = self._inflight.pop(seq, None)
+            if entry is not None:
+                entry[1].cancel()
+
     async def _beat_loop(self) -> None:
         interval = max(0.05, self.config.lease_ttl_s / 3)
         while True:
@@ -271,5 +286,6 @@ class WorkerPool:
                     log.warning("%d tasks of stopped workers went back to the queue", released)
                     self._wake.set()
                 await asyncio.to_thread(self.store.collect_credentials, _CREDENTIAL_GRACE_S)
+                await self._drop_deleted()
             except Exception:
                 log.exception("worker heartbeat failed")

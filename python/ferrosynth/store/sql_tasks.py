@@ -52,22 +52,7 @@ Cursor = Any
 Connection = Any
 
 
-def _task_row(r: Sequence[Any]) -> TaskRow:
-    return TaskRow(
-        message_id=r[0],
-        batch_id=r[1],
-        custom_id=r[2],
-        status=r[3],
-        body=r[4],
-        completions=r[5],
-        cached=bool(r[6]),
-        created_at=r[7],
-        started_at=r[8],
-        completed_at=r[9],
-        duration_ms=None if r[10] is None else int(r[10]),
-        dataset=r[11],
-        source=r[12],
-    )
+_task_row = TaskRow._make
 
 
 def _batch_row(r: Sequence[Any]) -> BatchRow:
@@ -100,6 +85,9 @@ class SQLTaskStore:
         self._local = threading.local()
         self._all: list[Connection] = []
         self._all_lock = threading.Lock()
+        # Writers of this process take turns here rather than in the database's lock, whose
+        # busy handler sleeps (SQLite backs off by milliseconds). PostgreSQL needs no turn.
+        self._write_lock: Any = contextlib.nullcontext()
 
     # --- what a dialect supplies -------------------------------------------------------------
     def _connect(self) -> Connection:
@@ -150,7 +138,7 @@ class SQLTaskStore:
 
     def _write(self, fn: Callable[[Cursor], Any]) -> Any:
         conn = self._conn()
-        with self._transaction(conn):
+        with self._write_lock, self._transaction(conn):
             cur = conn.cursor()
             try:
                 return fn(cur)
@@ -352,6 +340,11 @@ class SQLTaskStore:
 
         result: int = self._write(run)
         return result
+
+    def owned(self, worker_id: str) -> set[int]:
+        """The tasks ``worker_id`` still owns (a task deleted meanwhile is not among them)."""
+        rows = self._read("SELECT seq FROM fs_tasks WHERE worker = ?", (worker_id,))
+        return {int(r[0]) for r in rows}
 
     def collect_credentials(self, older_than_s: float) -> int:
         """Wipe stored provider keys that no unfinished task needs any more."""

@@ -29,6 +29,7 @@ class SQLiteTaskStore(SQLTaskStore):
 
     def __init__(self, path: str | Path) -> None:
         super().__init__()
+        self._write_lock = threading.Lock()
         self.path = Path(path)
         self.url_for_display = f"sqlite:///{self.path}"
         try:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 from ferrosynth.store.errors import StoreURLError
 
@@ -88,9 +88,12 @@ class TaskOutcome:
     cached: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class TaskRow:
-    """A task as the API shows it (``body``, ``completions``, ``source`` are JSON text)."""
+class TaskRow(NamedTuple):
+    """A task as the API shows it (``body``, ``completions``, ``source`` are JSON text).
+
+    A named tuple, built straight from the database row (an export makes millions of them);
+    ``cached`` is 0/1 as stored.
+    """
 
     message_id: str
     batch_id: str
@@ -98,7 +101,7 @@ class TaskRow:
     status: TaskStatus
     body: str
     completions: str | None
-    cached: bool
+    cached: int
     created_at: float
     started_at: float | None
     completed_at: float | None
@@ -175,6 +178,7 @@ class TaskStore(Protocol):
     def unregister(self, worker_id: str) -> None: ...
     def claim(self, worker_id: str, limit: int) -> list[ClaimedTask]: ...
     def finish(self, worker_id: str, outcomes: Sequence[TaskOutcome]) -> int: ...
+    def owned(self, worker_id: str) -> set[int]: ...
     def collect_credentials(self, older_than_s: float) -> int: ...
 
     # reads

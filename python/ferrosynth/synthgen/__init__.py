@@ -15,6 +15,13 @@ Example::
 
 from __future__ import annotations
 
+try:
+    import httpx as _httpx  # noqa: F401  - checked here for a clear message
+except ImportError as _e:  # pragma: no cover - exercised in a subprocess by the tests
+    raise ImportError(
+        "ferrosynth.synthgen needs httpx, from the 'client' extra: pip install 'ferrosynth[client]'"
+    ) from _e
+
 from ferrosynth.synthgen._display import BatchCost, batch_cost
 from ferrosynth.synthgen._retry import RetryPolicy
 from ferrosynth.synthgen.async_client import AsyncSynthgenClient

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import get_args
 
+from ferrosynth.llm.budget import Budget
 from ferrosynth.llm.limiter import AdaptiveLimiter
+from ferrosynth.llm.pricing import PricingData
 from ferrosynth.llm.providers._base import DEFAULT_MAX_CONNECTIONS, HTTPProvider
 from ferrosynth.llm.providers.anthropic import AnthropicProvider
 from ferrosynth.llm.providers.gemini import GeminiProvider
@@ -44,6 +46,8 @@ def make_provider(
     max_connections: int = DEFAULT_MAX_CONNECTIONS,
     limiter: AdaptiveLimiter | None = None,
     cache: RequestCache | None = None,
+    budget: Budget | None = None,
+    pricing: PricingData | None = None,
 ) -> HTTPProvider:
     """A provider by ``kind`` (``"openai"``, ``"anthropic"``, ``"gemini"``, ``"ollama"``).
 
@@ -71,4 +75,6 @@ def make_provider(
         max_connections=max_connections,
         limiter=limiter,
         cache=cache,
+        budget=budget,
+        pricing=pricing,
     )

@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 
 from ferrosynth.llm.base import LLMProvider
+from ferrosynth.llm.budget import Budget
 from ferrosynth.llm.errors import (
     AuthenticationError,
     InvalidResponseError,
@@ -19,6 +20,7 @@ from ferrosynth.llm.errors import (
 )
 from ferrosynth.llm.http import HTTPResult, SessionPool
 from ferrosynth.llm.limiter import AdaptiveLimiter
+from ferrosynth.llm.pricing import CostEstimator, PricingData
 from ferrosynth.llm.retry import RetryPolicy, retry_after_from_headers
 from ferrosynth.llm.types import ChatBody, LLMResponse, response_from_openai
 from ferrosynth.store.cache import RequestCache, cache_key
@@ -63,6 +65,11 @@ class HTTPProvider(LLMProvider):
 
     With a ``cache`` (:class:`~ferrosynth.llm.RequestCache`), an answer stored for the same
     (kind, model, body) is returned without a request, and every new answer is stored.
+    With a ``budget`` (:class:`~ferrosynth.llm.Budget`), each request's estimate (offline
+    tokens, ``max_tokens`` for the output, prices from ``pricing`` or the shipped table) is
+    reserved before it is sent — :class:`~ferrosynth.llm.BudgetExceededError` instead of a
+    request that would cross the limit — and the reported usage's cost is committed after.
+    Cache hits cost nothing.
     """
 
     #: The official endpoint (the default ``base_url``).
@@ -81,6 +88,8 @@ class HTTPProvider(LLMProvider):
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         limiter: AdaptiveLimiter | None = None,
         cache: RequestCache | None = None,
+        budget: Budget | None = None,
+        pricing: PricingData | None = None,
     ) -> None:
         self.base_url = (base_url or self.official_url).rstrip("/")
         self.model = model
@@ -88,6 +97,8 @@ class HTTPProvider(LLMProvider):
         self.retry = retry if retry is not None else RetryPolicy()
         self.limiter = limiter
         self.cache = cache
+        self.budget = budget
+        self.estimator = CostEstimator(pricing, provider=self.kind)
         if max_connections < 1:
             raise ValueError(f"max_connections must be >= 1, got {max_connections}")
         key = api_key
@@ -101,6 +112,7 @@ class HTTPProvider(LLMProvider):
                 url=self.base_url,
             )
         self._headers = {"Content-Type": "application/json", **self._auth_headers(key or None)}
+        self._secrets: tuple[str, ...] = (key,) if key else ()  # blanked in error bodies
         self._pool = SessionPool(max_connections=max_connections, user_agent=_user_agent())
         #: HTTP requests sent (attempts, retries included); for tests and statistics.
         self.requests_sent = 0
@@ -134,13 +146,25 @@ class HTTPProvider(LLMProvider):
     async def acomplete(self, body: ChatBody, *, timeout: float | None = None) -> LLMResponse:
         model = self._model_of(body)
         if self.cache is None:
-            return await self._send(body, model, timeout)
+            return await self._budgeted(body, model, timeout)
         key = cache_key(self.kind, model, {**body, "model": model})
         hit = self.cache.get(key)
         if hit is not None:
             return response_from_openai(hit, model=model)
-        response = await self._send(body, model, timeout)
+        response = await self._budgeted(body, model, timeout)
         self.cache.put(key, response.to_openai())
+        return response
+
+    async def _budgeted(self, body: ChatBody, model: str, timeout: float | None) -> LLMResponse:
+        if self.budget is None:
+            return await self._send(body, model, timeout)
+        held = self.budget.reserve(self.estimator.estimate(body, model))
+        try:
+            response = await self._send(body, model, timeout)
+        except BaseException:
+            self.budget.release(held)
+            raise
+        self.budget.commit(held, self.estimator.actual(response).cost_usd)
         return response
 
     async def _send(self, body: ChatBody, model: str, timeout: float | None) -> LLMResponse:
@@ -187,7 +211,7 @@ class HTTPProvider(LLMProvider):
                 model=model,
                 url=url,
                 status_code=result.status,
-                body=result.body.decode("utf-8", "replace"),
+                body=self._redact(result.body),
             ) from error
         try:
             return self._response(data, model, body)
@@ -198,12 +222,19 @@ class HTTPProvider(LLMProvider):
                 model=model,
                 url=url,
                 status_code=result.status,
-                body=result.body.decode("utf-8", "replace"),
+                body=self._redact(result.body),
             ) from error
 
+    def _redact(self, body: bytes) -> str:
+        """A response body as text, with the API key blanked should a server echo it."""
+        text = body.decode("utf-8", "replace")
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
+
     def _status_error(self, result: HTTPResult, url: str, model: str) -> ProviderError:
-        text = result.body.decode("utf-8", "replace")
-        message = _error_message(result.body, result.status)
+        text = self._redact(result.body)
+        message = self._redact(_error_message(result.body, result.status).encode())
         where: dict[str, Any] = {
             "provider": self.kind,
             "model": model,

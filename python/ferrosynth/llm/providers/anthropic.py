@@ -158,7 +158,7 @@ class AnthropicProvider(HTTPProvider):
             choice = {"type": "tool", "name": name}
         if tools:
             payload["tools"] = tools
-        if choice is not None and (tools or choice["type"] == "none"):
+        if choice is not None and tools:
             payload["tool_choice"] = choice
         return f"{self.base_url}/v1/messages", payload
 

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::agent::Format;
 use crate::json::JsonWriter;
-use crate::plan::{Kind, Plan};
+use crate::plan::Plan;
 use crate::schema::Node;
 
 /// A column type.
@@ -27,11 +27,11 @@ pub enum Col {
 }
 
 impl Col {
-    fn list(item: Col) -> Col {
+    pub(crate) fn list(item: Col) -> Col {
         Col::List(Box::new(item))
     }
 
-    fn fields(fields: &[(&str, Col)]) -> Col {
+    pub(crate) fn fields(fields: &[(&str, Col)]) -> Col {
         Col::Struct(
             fields
                 .iter()
@@ -107,79 +107,10 @@ impl Col {
 /// The column type of one sample (the `SyntheticDataset.samples` shape, `index` first), or of
 /// one record of the plan's export format.
 pub fn sample_columns(plan: &Plan) -> Col {
-    use Col::{Bool, Float, Int, Json, Str};
     if let Some(x) = &plan.export {
         return export_columns(x.format);
     }
-    match &plan.kind {
-        Kind::Text { .. } => Col::fields(&[("index", Int), ("text", Str)]),
-        Kind::FreeForm => Col::fields(&[
-            ("index", Int),
-            ("id", Str),
-            ("name", Str),
-            ("email", Str),
-            ("value", Float),
-            ("active", Bool),
-            ("tags", Col::list(Str)),
-            ("created_at", Str),
-        ]),
-        Kind::Schema(schema) => match node_columns(&schema.root) {
-            Col::Struct(mut fields) => {
-                fields.retain(|(n, _)| n != "index");
-                fields.insert(0, ("index".into(), Int));
-                Col::Struct(fields)
-            }
-            other => Col::Struct(vec![("index".into(), Int), ("value".into(), other)]),
-        },
-        Kind::Conversation(_) | Kind::ToolUse(_) => {
-            let turn = Col::fields(&[
-                ("role", Str),
-                ("content", Str),
-                ("tool_calls", Json),
-                ("tool_call_id", Str),
-            ]);
-            Col::fields(&[("index", Int), ("turns", Col::list(turn))])
-        }
-        Kind::ToolCall(_) => Col::fields(&[
-            ("index", Int),
-            ("id", Str),
-            ("type", Str),
-            (
-                "function",
-                Col::fields(&[("name", Str), ("arguments", Str)]),
-            ),
-        ]),
-        Kind::AgentTrace(_) => {
-            let step = Col::fields(&[
-                ("step", Int),
-                ("type", Str),
-                ("timestamp", Float),
-                ("content", Str),
-                ("tool", Str),
-                ("arguments", Json),
-                ("latency_ms", Int),
-                ("tokens", Int),
-                ("tool_call_id", Str),
-                ("status", Str),
-                ("error_type", Str),
-            ]);
-            Col::fields(&[
-                ("index", Int),
-                ("trace_id", Str),
-                ("agent", Str),
-                ("task", Str),
-                ("steps", Col::list(step)),
-                ("final_answer", Str),
-                ("success", Bool),
-                ("model", Str),
-                ("duration_ms", Int),
-                (
-                    "usage",
-                    Col::fields(&[("input_tokens", Int), ("output_tokens", Int)]),
-                ),
-            ])
-        }
-    }
+    plan.data.columns()
 }
 
 /// The column type of one record of a standard format: messages are typed where every message
