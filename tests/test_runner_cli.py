@@ -152,6 +152,11 @@ def test_ctrl_c_while_a_large_input_is_checked_stops_before_the_check_ends(
             "error: no API key: pass api_key or set OPENAI_API_KEY",
         ),
         (
+            ("--provider", "anthropic", "--base-url", "https://api.anthropic.com"),
+            [],
+            "error: no API key: pass api_key= or set ANTHROPIC_API_KEY",
+        ),
+        (
             ("--max-usd", "5"),
             [b'{"custom_id": "u", "body": {"model": "no-such-model", "messages": [1]}}'],
             "error: no price known for model(s) no-such-model",
@@ -165,7 +170,7 @@ def test_bad_input_is_one_line_and_exit_2_before_any_request(
     with source.open("ab") as handle:
         for line in lines:
             handle.write(line + b"\n")
-    env = {k: v for k, v in os.environ.items() if k != "OPENAI_API_KEY"}
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
     with ScriptedServer() as server:
         args = ["run", str(source), "-o", str(tmp_path / "out.jsonl")]
         if "--base-url" not in extra:
