@@ -369,3 +369,28 @@ def test_a_budget_stop_waits_for_every_paid_request_in_flight(tmp_path: Path) ->
     assert summary.stopped == "budget"
     assert server.stats.requests > 8  # a second wave was sent before the budget stopped it
     assert len(read_output(out)) == server.stats.requests
+
+
+def test_lines_routed_to_another_provider_go_through_the_llm_layer(tmp_path: Path) -> None:
+    from ferrosynth.mock import MockLLMServer
+
+    source = tmp_path / "in.jsonl"
+    with MockLLMServer(seed=3) as mock, source.open("wb") as handle:
+        for i in range(12):
+            body = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": f"hi {i}"}]}
+            line: dict[str, Any] = {"custom_id": f"r{i}", "body": body}
+            if i % 3 == 0:
+                line["provider"] = "anthropic"
+                line["base_url"] = mock.base_url
+                line["body"] = {**body, "model": "claude-3-5-haiku-latest"}
+            handle.write(orjson.dumps(line) + b"\n")
+        handle.close()
+        summary = run_batch(source, tmp_path / "out.jsonl", base_url=mock.base_url + "/v1")
+        paths = collections.Counter(r.path for r in mock.requests)
+    assert summary.progress.done == 12
+    assert paths == {"/v1/chat/completions": 8, "/v1/messages": 4}
+    by_id = {line["custom_id"]: line for line in read_output(tmp_path / "out.jsonl")}
+    anthropic = by_id["r0"]["response"]["body"]
+    assert anthropic["object"] == "chat.completion"  # converted to OpenAI's shape
+    assert anthropic["choices"][0]["message"]["content"]
+    assert by_id["r0"]["usage"]["completion_tokens"] > 0

@@ -15,6 +15,7 @@ import contextlib
 import logging
 import os
 import random
+import tempfile
 import threading
 from collections.abc import Callable, Coroutine, Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -28,10 +29,11 @@ from ferrosynth.llm import (
     AuthenticationError,
     Budget,
     BudgetExceededError,
+    ModelPrice,
+    PricingData,
     RequestCache,
     RetryPolicy,
     cache_key,
-    cost_of,
 )
 from ferrosynth.runner.batch import (
     BatchRequest,
@@ -150,6 +152,7 @@ class BatchRunner:
         self._cancel_check = threading.Event()
         self._clients: dict[tuple[str, str | None], FastClient | ProviderClient] = {}
         self._checked = False
+        self._prices: dict[tuple[str, str], ModelPrice | None] = {}
 
     # -- stopping -----------------------------------------------------------------------------
     def request_stop(self, reason: StopReason = "interrupted") -> None:
@@ -416,7 +419,7 @@ class BatchRunner:
         held = Decimal(0)
         tokens_estimate = 0
         if self._budget is not None or self.limits.tokens is not None:
-            tokens_in, tokens_out, dollars = estimate_request(body, model)
+            tokens_in, tokens_out, dollars = estimate_request(body, model, client.kind)
             tokens_estimate = tokens_in + tokens_out
             if self._budget is not None:
                 try:
@@ -434,12 +437,20 @@ class BatchRunner:
             outcome = await client.send(conn, orjson.dumps(body), model)
         else:
             outcome = await client.send(body)
-        cost = self._finish(request.custom_id, model, outcome, key)
+        cost = self._finish(request.custom_id, model, client.kind, outcome, key)
         if self._budget is not None:
             self._budget.commit(held, cost or Decimal(0))
 
+    def _cost(self, model: str, kind: str, tokens_in: int, tokens_out: int) -> Decimal | None:
+        """The price table's cost, its lookup (aliases, suffixes) done once per model."""
+        key = (model, kind)
+        if key not in self._prices:
+            self._prices[key] = PricingData.default().price(model, kind)
+        price = self._prices[key]
+        return None if price is None else price.cost(tokens_in, tokens_out)
+
     def _finish(
-        self, custom_id: str, model: str, outcome: Outcome, key: str | None
+        self, custom_id: str, model: str, kind: str, outcome: Outcome, key: str | None
     ) -> Decimal | None:
         if outcome.error is not None:
             error = outcome.error
@@ -453,7 +464,7 @@ class BatchRunner:
             self._log.add(line, DoneEntry(custom_id, False, None, 0, 0))
             return None
         assert isinstance(outcome.body, (bytes, dict))
-        cost = cost_of(model, outcome.input_tokens, outcome.output_tokens)
+        cost = self._cost(model, kind, outcome.input_tokens, outcome.output_tokens)
         line = success_line(
             custom_id,
             200,
@@ -514,19 +525,21 @@ def estimate_batch(
     """What a run would send and cost (``--dry-run``), without sending anything. With
     ``output``, requests already answered there are left out of the estimate."""
     src = Path(source) if isinstance(source, str) else source
-    record = None
-    if output is not None and Path(output).exists():
-        record = ResumeRecord(Path(output))
-        record.reconcile()
-    try:
-        return check_input(
-            src,
-            record,
-            default_model=model,
-            default_provider=provider,
-            default_base_url=base_url,
-            estimate=True,
-        )
-    finally:
-        if record is not None:
+    with tempfile.TemporaryDirectory(prefix="ferrosynth-dry-run-") as scratch:
+        # Without an output yet, a scratch record still finds duplicate custom_ids.
+        target = Path(output) if output is not None else None
+        if target is None or not target.exists():
+            target = Path(scratch) / "none.jsonl"
+        record = ResumeRecord(target)
+        try:
+            record.reconcile()
+            return check_input(
+                src,
+                record,
+                default_model=model,
+                default_provider=provider,
+                default_base_url=base_url,
+                estimate=True,
+            )
+        finally:
             record.close()

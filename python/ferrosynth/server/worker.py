@@ -261,6 +261,18 @@ class WorkerPool:
             self._outcomes[:0] = batch
             raise
 
+    async def _drop_deleted(self) -> None:
+        """Cancel in-flight calls whose task was deleted elsewhere (a batch deleted through
+        another process's API, or a claim lost after this worker was presumed dead)."""
+        if not self._inflight:
+            return
+        running = set(self._inflight)
+        owned = await asyncio.to_thread(self.store.owned, self.worker_id)
+        for seq in running - owned:
+            entry = self._inflight.pop(seq, None)
+            if entry is not None:
+                entry[1].cancel()
+
     async def _beat_loop(self) -> None:
         interval = max(0.05, self.config.lease_ttl_s / 3)
         while True:
@@ -274,5 +286,6 @@ class WorkerPool:
                     log.warning("%d tasks of stopped workers went back to the queue", released)
                     self._wake.set()
                 await asyncio.to_thread(self.store.collect_credentials, _CREDENTIAL_GRACE_S)
+                await self._drop_deleted()
             except Exception:
                 log.exception("worker heartbeat failed")
