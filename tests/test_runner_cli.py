@@ -285,3 +285,26 @@ def test_on_a_terminal_the_progress_display_shows_rates_and_spend(tmp_path: Path
     assert "spent $" in screen
     assert "300/300" in screen
     assert "complete: 300 answered" in screen
+
+
+def test_llm_enrich_generates_asks_and_writes_the_samples(tmp_path: Path) -> None:
+    out = tmp_path / "bios.jsonl"
+    with ScriptedServer() as server:
+        base = ["enrich", "--type", "json", "--count", "6", "--seed", "7", "--model", "m"]
+        base += ["--base-url", server.base_url, "--field", "bio", "-o", str(out)]
+        result = subprocess.run(
+            cli(*base, "--prompt", "Bio of {name}"), capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 0, result.stderr
+        bad = subprocess.run(
+            cli(*base, "--prompt", "Bio of {nmae}"), capture_output=True, text=True, timeout=60
+        )
+    samples = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert [s["index"] for s in samples] == list(range(6))
+    assert all(s["bio"] == f"echo: Bio of {s['name']}" for s in samples)
+    assert all(s["bio_status"] == "ok" and s["bio_error"] is None for s in samples)
+    assert "complete: enriched 6 samples (6 ok, 0 failed, 0 invalid, 0 not_sent)" in result.stderr
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("error: sample 0: the prompt refers to {nmae}")
+    assert bad.stderr.count("\n") == 1
+    assert server.stats.requests == 6

@@ -34,6 +34,7 @@ from ferrosynth.llm import (
     RequestCache,
     RetryPolicy,
     cache_key,
+    is_retryable,
 )
 from ferrosynth.runner.batch import (
     BatchRequest,
@@ -114,6 +115,7 @@ class BatchRunner:
         fsync: bool = True,
         grace_s: float = 1.0,
         seed: int = 0,
+        defer_retryable: bool = True,
     ) -> None:
         if concurrency < 1:
             raise RunnerInputError(f"concurrency must be >= 1, got {concurrency}")
@@ -144,6 +146,7 @@ class BatchRunner:
         self.check = check
         self.fsync = fsync
         self.grace_s = grace_s
+        self.defer_retryable = defer_retryable
         self.rng = random.Random(seed)
         self.limiter = AdaptiveLimiter(concurrency, min_limit=1, max_limit=concurrency)
         self._stop_reason: StopReason | None = None
@@ -341,7 +344,7 @@ class BatchRunner:
         final = meter.snapshot(in_flight=0, limit=self.limiter.limit)
         if self.progress is not None:
             self.progress(final)
-        reason: StopReason = self._stop_reason or "complete"
+        reason: StopReason = self._stop_reason or ("incomplete" if meter.deferred else "complete")
         totals = record.totals()
         return RunSummary(
             progress=final,
@@ -454,6 +457,12 @@ class BatchRunner:
     ) -> Decimal | None:
         if outcome.error is not None:
             error = outcome.error
+            if self.defer_retryable and is_retryable(error):
+                # Failed for now (the retries ran out on a 429, 5xx, timeout...): no line, so
+                # that a rerun sends it again; a line is final.
+                logger.info("%s: failed for now: %s", custom_id, error)
+                self._meter.deferred += 1
+                return None
             line = error_line(
                 custom_id,
                 error_code(error),
