@@ -37,6 +37,7 @@ CASES: dict[str, GeneratorConfig] = {
         data_type=DataType.tool_call, count=50, seed=42, constraints={"tool": "email"}
     ),
     "agent_trace": GeneratorConfig(data_type=DataType.agent_trace, count=50, seed=42),
+    "persona": GeneratorConfig(data_type=DataType.persona, count=50, seed=42),
 }
 
 # sha256 of the JSONL of the 50 samples of each case. A change here changes what a seed
@@ -52,6 +53,7 @@ GOLDEN: dict[str, str] = {
     "tool_call": "db6814fa9737173fc905084c66af63e141da8f7a5d5980962cef1c5cbf949b57",
     "tool_call_email": "2dcdc9faa25629120b5fd15f836ac9b51b716af8436441aec2975c78e60dafd1",
     "agent_trace": "a4b46366a21f1b510b3af45b7a58195f58cbe8b1627e9be0346f94cabba012bc",
+    "persona": "be44bcd17486c330bbd947091110e183e521dbc8e0a72cb264f773fe43bf3d4b",
 }
 
 

@@ -41,6 +41,7 @@ def test_datatype_example() -> None:
         "conversation",
         "tool_call",
         "agent_trace",
+        "persona",  # added by ferrosynth
     ]
 
 
@@ -141,6 +142,21 @@ SAMPLE_KEYS = {
         "success",
     ],
     DataType.json: ["index", "id", "name", "email", "value", "active", "tags", "created_at"],
+    DataType.persona: [
+        "index",
+        "id",
+        "name",
+        "age",
+        "occupation",
+        "location",
+        "email",
+        "domain",
+        "goals",
+        "pain_points",
+        "behaviours",
+        "quotes",
+        "communication_style",
+    ],
 }
 
 # Keys ferrosynth adds after the reference's (documented in docs/agent-data.md).

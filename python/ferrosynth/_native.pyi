@@ -99,7 +99,9 @@ class Plan:
         """
 
     @property
-    def data_type(self) -> Literal["text", "json", "conversation", "tool_call", "agent_trace"]:
+    def data_type(
+        self,
+    ) -> Literal["text", "json", "conversation", "tool_call", "agent_trace", "persona"]:
         """The data type this plan generates."""
 
     @property

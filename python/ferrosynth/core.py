@@ -361,6 +361,12 @@ class DataGenerator:
         """Agent traces: thought → tool_call → observation … → final_answer."""
         return self._typed(config, DataType.agent_trace)
 
+    @_generates(DataType.persona)
+    def generate_personas(self, config: GeneratorConfig) -> list[dict[str, object]]:
+        """Synthetic personas: a name and city of the locale, an age fitting the occupation,
+        and goals, pain points, behaviours, quotes and a communication style of a ``domain``."""
+        return self._typed(config, DataType.persona)
+
     @_generates(DataType.json)
     def generate_json(self, config: GeneratorConfig) -> list[dict[str, object]]:
         """Records from ``config.schema``, or free-form records when it is ``None``."""

@@ -40,9 +40,11 @@ TaskStatus = Literal["PENDING", "PROCESSING", "COMPLETED", "FAILED"]
 TERMINAL: tuple[TaskStatus, ...] = ("COMPLETED", "FAILED")
 
 
-@dataclass(frozen=True, slots=True)
-class NewTask:
-    """One accepted upload line, ready to insert (``body``/``source`` are JSON text)."""
+class NewTask(NamedTuple):
+    """One accepted upload line, ready to insert (``body``/``source`` are JSON text).
+
+    A named tuple: an upload builds one per line, and a tuple is the cheapest record to build.
+    """
 
     message_id: str
     custom_id: str | None

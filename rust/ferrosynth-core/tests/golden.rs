@@ -100,6 +100,11 @@ fn cases() -> Vec<(&'static str, Plan)> {
             "agent_trace_otel",
             plan("agent_trace", json!({"tools": tools(), "format": "otel"})),
         ),
+        ("persona", plan("persona", json!({}))),
+        (
+            "persona_coding",
+            plan("persona", json!({"constraints": {"domain": "coding"}})),
+        ),
     ]
 }
 
@@ -114,6 +119,8 @@ const GOLDEN: &[(&str, &str)] = &[
     ("agent_trace", "5d75544087803448"),
     ("agent_trace_openai", "f3625ddbedf6d498"),
     ("agent_trace_otel", "1345def78ebe037d"),
+    ("persona", "5c81917cd245412f"),
+    ("persona_coding", "bd5d46fc0fad4836"),
 ];
 
 #[test]

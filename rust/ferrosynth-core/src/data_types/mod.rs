@@ -14,6 +14,7 @@
 mod agent_trace;
 mod conversation;
 mod json;
+mod persona;
 mod text;
 mod tool_call;
 
@@ -139,6 +140,11 @@ pub const REGISTRY: &[Entry] = &[
             "provider",
             "domain",
         ],
+    },
+    Entry {
+        name: "persona",
+        compile: persona::compile,
+        constraints: &["domain"],
     },
 ];
 
