@@ -1,6 +1,6 @@
 """The batch runner's figures for docs/benchmarks.md, measured against `ferrosynth mock-llm`.
 
-    .venv/bin/python benches/runner_figures.py throughput [N]    # requests/s at zero latency
+    .venv/bin/python benches/runner_figures.py throughput [N [C]]  # requests/s, zero latency
     .venv/bin/python benches/runner_figures.py inflight [C]      # share of C in flight, 500 ms
     .venv/bin/python benches/runner_figures.py rss [N]           # peak RSS of a run of N requests
 
@@ -225,7 +225,7 @@ if __name__ == "__main__":
     what = sys.argv[1] if len(sys.argv) > 1 else "throughput"
     arg = int(sys.argv[2]) if len(sys.argv) > 2 else None
     if what == "throughput":
-        throughput(arg or 30_000)
+        throughput(arg or 30_000, int(sys.argv[3]) if len(sys.argv) > 3 else 64)
     elif what == "inflight":
         inflight(arg or 256)
     elif what == "rss":

@@ -49,7 +49,14 @@ CPUS = os.cpu_count() or 1
 
 @pytest.fixture(scope="module", autouse=True)
 def local_ray() -> Iterator[None]:
-    ray.init(num_cpus=CPUS, include_dashboard=False, logging_level="ERROR", log_to_driver=False)
+    for attempt in range(3):  # Ray gives a raylet 30 s to start: retry on a loaded machine
+        try:
+            ray.init(num_cpus=CPUS, include_dashboard=False, log_to_driver=False)
+            break
+        except Exception:
+            ray.shutdown()
+            if attempt == 2:
+                raise
     ray.data.DataContext.get_current().enable_progress_bars = False
     yield
     ray.shutdown()

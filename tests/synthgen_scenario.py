@@ -14,9 +14,10 @@ import sys
 from typing import Any
 
 
-def run(client: Any, models: Any, provider: str) -> dict[str, Any]:
-    """The scenario: two batches (the second answered from the cache), every read call, and
-    the deletes; ``models`` is the client's ``models`` module (Task, TaskStatus, ...)."""
+def run(client: Any, models: Any, provider: str, wrong_key_client: Any) -> dict[str, Any]:
+    """The scenario: two batches (the second answered from the cache), every read call, the
+    deletes, and a call with a wrong API key; ``models`` is the client's ``models`` module
+    (Task, TaskStatus, ...)."""
 
     def task(i: int) -> Any:
         return models.Task(
@@ -78,6 +79,10 @@ def run(client: Any, models: Any, provider: str) -> dict[str, Any]:
     out["after_task_delete"] = client.get_batch(b1).total_tasks
     client.delete_batch(b2)
     out["after_batch_delete"] = client.get_batch(b2) is None
+    try:
+        wrong_key_client.get_batches()
+    except Exception as e:  # both clients: APIError with the status, at once
+        out["wrong_key"] = (type(e).__name__, getattr(e, "status_code", None))
     return json.loads(json.dumps(out))  # tuples as lists, as they come back from a process
 
 
@@ -88,7 +93,8 @@ def main() -> None:
 
     base, port = url.rsplit(":", 1)
     client = SynthgenClient(base_url=base, port=port, api_key=key)
-    result = run(client, models, provider)
+    wrong = SynthgenClient(base_url=base, port=port, api_key=key + "-wrong")
+    result = run(client, models, provider, wrong)
     with open(target, "w", encoding="utf-8") as f:
         json.dump(result, f)
 

@@ -18,6 +18,7 @@ import pytest
 from ferrosynth import ConfigError, DataGenerator, DataType, GeneratorConfig, OutputError
 from ferrosynth._native import resolve_threads
 
+from .test_output import writing_into
 from .test_reference_examples import REFERENCE_SCHEMA
 
 pa = pytest.importorskip("pyarrow")
@@ -257,7 +258,7 @@ def test_sigint_stops_a_long_write_promptly_and_cleans_up(tmp_path: Path) -> Non
     assert proc.stdout is not None
     assert proc.stdout.readline() == b"ready\n"
     deadline = time.monotonic() + 30
-    while not any(p.name.endswith(".tmp") for p in tmp_path.iterdir()):
+    while not writing_into(proc.pid, tmp_path):
         assert time.monotonic() < deadline, "the write never started"
         time.sleep(0.05)
     time.sleep(0.3)

@@ -17,7 +17,7 @@ import pytest
 
 import ferrosynth
 import ferrosynth.errors
-from ferrosynth import DataGenerator, DataType, GeneratorConfig
+from ferrosynth import DataGenerator, DataType, FerrosynthWarning, GeneratorConfig
 
 MODULES = (
     "ferrosynth",
@@ -59,7 +59,10 @@ def test_the_named_logger_has_a_null_handler_and_the_root_logger_is_untouched(
         import ferrosynth
         from ferrosynth import DataGenerator, DataType, GeneratorConfig
         # An unknown template logs a warning: with only the NullHandler on our logger, the
-        # message must not reach stderr through logging's last-resort handler either.
+        # message must not reach stderr through logging's last-resort handler either. (Its
+        # FerrosynthWarning goes through `warnings`, silenced here to watch logging alone.)
+        import warnings
+        warnings.simplefilter("ignore", ferrosynth.FerrosynthWarning)
         DataGenerator().generate(GeneratorConfig(
             data_type=DataType.conversation, count=1, seed=1, constraints={"template": "nope"}))
         log = logging.getLogger("ferrosynth")
@@ -78,7 +81,10 @@ def test_warnings_reach_the_application_through_propagation(
     config = GeneratorConfig(
         data_type=DataType.tool_call, count=1, seed=1, constraints={"tool": "nope"}
     )
-    with caplog.at_level(logging.WARNING, logger="ferrosynth"):
+    with (
+        caplog.at_level(logging.WARNING, logger="ferrosynth"),
+        pytest.warns(FerrosynthWarning, match="unknown tool template 'nope'; using 'search'"),
+    ):
         DataGenerator().generate(config)
     assert [(r.name, r.levelname) for r in caplog.records] == [("ferrosynth", "WARNING")]
     assert "unknown tool template 'nope'" in caplog.records[0].getMessage()

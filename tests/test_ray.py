@@ -225,3 +225,97 @@ def test_importing_ferrosynth_does_not_import_ray() -> None:
     code = "import sys, ferrosynth, ferrosynth.cli; print('ray' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+# -- enrichment on Ray ----------------------------------------------------------------------------
+
+PROMPT = "Write a one-line bio of {name}, reachable at {email}."
+MODEL = "gpt-4o-mini"  # priced in the table, so budgets apply; the mock answers any model
+
+
+@pytest.fixture
+def mock_llm() -> Iterator[Any]:
+    from ferrosynth.mock import MockLLMServer
+
+    with MockLLMServer(seed=1) as srv:
+        yield srv
+
+
+def _enriched(mock: Any, config: GeneratorConfig, **options: Any) -> list[dict[str, Any]]:
+    ds = fray.enrich(
+        fray.read(config, override_num_blocks=3),
+        PROMPT,
+        model=MODEL,
+        base_url=mock.base_url + "/v1",
+        field="bio",
+        **{"actors": 2, "concurrency": 4, "batch_size": 8, "cache": "off", **options},
+    )
+    rows: list[dict[str, Any]] = ds.take_all()
+    return rows
+
+
+def test_enrichment_on_ray_equals_the_local_enrichment(cluster: Any, mock_llm: Any) -> None:
+    from ferrosynth.runner import enrich
+
+    config = GeneratorConfig(data_type=DataType.json, count=40, seed=3)
+    rows = _enriched(mock_llm, config)
+    assert [r["index"] for r in rows] == list(range(40))
+    assert {r["bio_status"] for r in rows} == {"ok"}
+    assert mock_llm.request_count == 40
+    local = enrich(config, PROMPT, model=MODEL, base_url=mock_llm.base_url + "/v1", field="bio")
+    assert [r["bio"] for r in rows] == [s["bio"] for s in local.samples]
+    # The generated columns are untouched by the stage.
+    assert [{k: r[k] for k in ("id", "name")} for r in rows] == [
+        {k: r[k] for k in ("id", "name")} for r in _local_rows(config)
+    ]
+
+
+def test_a_rerun_with_the_cache_sends_only_what_has_no_stored_answer(
+    cluster: Any, mock_llm: Any, tmp_path: Path
+) -> None:
+    cache = str(tmp_path / "cache.sqlite")
+    first = GeneratorConfig(data_type=DataType.json, count=30, seed=4)
+    _enriched(mock_llm, first, cache=cache)
+    assert mock_llm.request_count == 30
+    # The same pipeline over more rows: the first 30 are answered from the cache.
+    again = _enriched(mock_llm, first.model_copy(update={"count": 45}), cache=cache)
+    assert mock_llm.request_count == 45
+    assert {r["bio_status"] for r in again} == {"ok"}
+
+
+def test_the_budget_is_one_for_the_whole_dataset(
+    cluster: Any, mock_llm: Any, tmp_path: Path
+) -> None:
+    import json
+    from decimal import Decimal
+
+    from ferrosynth.runner import enrich
+
+    config = GeneratorConfig(data_type=DataType.json, count=48, seed=5)
+    # What each request costs, from a local run without a budget (the mock is deterministic).
+    bound = {"max_tokens": 48}  # a realistic worst case per request
+    url = mock_llm.base_url + "/v1"
+    enrich(config, PROMPT, model=MODEL, base_url=url, work_dir=tmp_path, **bound)
+    lines = [json.loads(x) for x in (tmp_path / "enrich.jsonl").read_text().splitlines()]
+    cost = {int(line["custom_id"]): Decimal(str(line["cost"])) for line in lines}
+    before = mock_llm.request_count
+
+    budget = sum(cost.values(), Decimal(0)) / 4  # a quarter of what the dataset would cost
+    rows = _enriched(mock_llm, config, max_usd=str(budget), **bound)
+    sent = mock_llm.request_count - before
+    statuses = [r["bio_status"] for r in rows]
+    assert 1 <= statuses.count("ok") == sent < 48
+    assert statuses.count("not_sent") == 48 - sent
+    assert all(r["bio"] is None for r in rows if r["bio_status"] == "not_sent")
+    # One budget across both actors: what was answered in all stays within it.
+    assert sum(cost[r["index"]] for r in rows if r["bio_status"] == "ok") <= budget
+
+
+def test_a_prompt_that_names_a_missing_column_fails_on_the_driver(cluster: Any) -> None:
+    from ferrosynth.runner.errors import TemplateFieldError
+
+    config = GeneratorConfig(data_type=DataType.json, count=3, seed=1)
+    with pytest.raises(TemplateFieldError, match=r"\{age\}, which the dataset does not have"):
+        fray.enrich(fray.read(config), "How old is {name}? {age}", model=MODEL)
+    with pytest.raises(ValueError, match="already has a column 'name'"):
+        fray.enrich(fray.read(config), "Hi {name}", model=MODEL, field="name")

@@ -11,6 +11,7 @@ from ferrosynth import (
     ConversationTurn,
     DataGenerator,
     DataType,
+    FerrosynthWarning,
     GeneratorConfig,
     SchemaBasedGenerator,
     SyntheticDataset,
@@ -40,6 +41,7 @@ def test_datatype_example() -> None:
         "conversation",
         "tool_call",
         "agent_trace",
+        "persona",  # added by ferrosynth
     ]
 
 
@@ -140,6 +142,21 @@ SAMPLE_KEYS = {
         "success",
     ],
     DataType.json: ["index", "id", "name", "email", "value", "active", "tags", "created_at"],
+    DataType.persona: [
+        "index",
+        "id",
+        "name",
+        "age",
+        "occupation",
+        "location",
+        "email",
+        "domain",
+        "goals",
+        "pain_points",
+        "behaviours",
+        "quotes",
+        "communication_style",
+    ],
 }
 
 # Keys ferrosynth adds after the reference's (documented in docs/agent-data.md).
@@ -196,11 +213,12 @@ def test_conversation_templates(gen: DataGenerator, name: str, turns: int) -> No
 
 
 def test_unknown_template_falls_back_to_customer_support(gen: DataGenerator) -> None:
-    fallback = gen.generate(
-        GeneratorConfig(
-            data_type=DataType.conversation, count=3, seed=2, constraints={"template": "nope"}
+    with pytest.warns(FerrosynthWarning, match="unknown conversation template 'nope'"):
+        fallback = gen.generate(
+            GeneratorConfig(
+                data_type=DataType.conversation, count=3, seed=2, constraints={"template": "nope"}
+            )
         )
-    )
     default = gen.generate(GeneratorConfig(data_type=DataType.conversation, count=3, seed=2))
     assert fallback.samples == default.samples
     assert len(fallback.samples[0]["turns"]) == 7  # type: ignore[arg-type]

@@ -152,6 +152,11 @@ def test_ctrl_c_while_a_large_input_is_checked_stops_before_the_check_ends(
             "error: no API key: pass api_key or set OPENAI_API_KEY",
         ),
         (
+            ("--provider", "anthropic", "--base-url", "https://api.anthropic.com"),
+            [],
+            "error: no API key: pass api_key= or set ANTHROPIC_API_KEY",
+        ),
+        (
             ("--max-usd", "5"),
             [b'{"custom_id": "u", "body": {"model": "no-such-model", "messages": [1]}}'],
             "error: no price known for model(s) no-such-model",
@@ -165,7 +170,7 @@ def test_bad_input_is_one_line_and_exit_2_before_any_request(
     with source.open("ab") as handle:
         for line in lines:
             handle.write(line + b"\n")
-    env = {k: v for k, v in os.environ.items() if k != "OPENAI_API_KEY"}
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
     with ScriptedServer() as server:
         args = ["run", str(source), "-o", str(tmp_path / "out.jsonl")]
         if "--base-url" not in extra:
@@ -194,6 +199,21 @@ def test_dry_run_prints_requests_tokens_and_dollars_and_sends_nothing(tmp_path: 
     assert "estimated cost $0.00" in result.stdout
     assert server.stats.requests == 0
     assert not out.exists()
+
+
+def test_dry_run_finds_duplicates_too(tmp_path: Path) -> None:
+    source = write_requests(tmp_path / "in.jsonl", 3)
+    with source.open("ab") as handle:
+        handle.write(b'{"custom_id": "req-1", "body": {"model": "m", "messages": [1]}}\n')
+    result = subprocess.run(
+        cli("run", str(source), "-o", str(tmp_path / "out.jsonl"), "--dry-run"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert f"{source}:4: duplicate custom_id 'req-1' (first at {source}:2)" in result.stderr
+    assert not (tmp_path / "out.jsonl").exists()
 
 
 def test_budget_exit_status_and_summary(tmp_path: Path) -> None:
@@ -234,3 +254,57 @@ def test_cli_cache_hits_on_a_second_run(tmp_path: Path, monkeypatch: pytest.Monk
     assert server.stats.requests == 20
     assert "0 answered, 0 failed, 20 cached" in result.stderr
     assert all(line["cached"] for line in read_output(tmp_path / "b.jsonl"))
+
+
+def test_on_a_terminal_the_progress_display_shows_rates_and_spend(tmp_path: Path) -> None:
+    import pty
+
+    source = write_requests(tmp_path / "in.jsonl", 300)
+    out = tmp_path / "out.jsonl"
+    leader, follower = pty.openpty()
+    with ScriptedServer(latency=0.01) as server:
+        args = cli("run", str(source), "-o", str(out), "--base-url", server.base_url, "-c", "8")
+        env = {**os.environ, "COLUMNS": "200", "TERM": "xterm"}
+        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=follower, env=env)
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        proc.wait(60)
+        os.close(leader)
+    screen = b"".join(chunks).decode("utf-8", "replace")
+    assert proc.returncode == 0
+    assert "req/s" in screen
+    assert "tok/s" in screen
+    assert "spent $" in screen
+    assert "300/300" in screen
+    assert "complete: 300 answered" in screen
+
+
+def test_llm_enrich_generates_asks_and_writes_the_samples(tmp_path: Path) -> None:
+    out = tmp_path / "bios.jsonl"
+    with ScriptedServer() as server:
+        base = ["enrich", "--type", "json", "--count", "6", "--seed", "7", "--model", "m"]
+        base += ["--base-url", server.base_url, "--field", "bio", "-o", str(out)]
+        result = subprocess.run(
+            cli(*base, "--prompt", "Bio of {name}"), capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 0, result.stderr
+        bad = subprocess.run(
+            cli(*base, "--prompt", "Bio of {nmae}"), capture_output=True, text=True, timeout=60
+        )
+    samples = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert [s["index"] for s in samples] == list(range(6))
+    assert all(s["bio"] == f"echo: Bio of {s['name']}" for s in samples)
+    assert all(s["bio_status"] == "ok" and s["bio_error"] is None for s in samples)
+    assert "complete: enriched 6 samples (6 ok, 0 failed, 0 invalid, 0 not_sent)" in result.stderr
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("error: sample 0: the prompt refers to {nmae}")
+    assert bad.stderr.count("\n") == 1
+    assert server.stats.requests == 6

@@ -75,9 +75,11 @@ def test_failed_requests_carry_status_and_error_never_a_placeholder() -> None:
     def script(n: int, body: dict[str, Any]) -> tuple[int, bytes, dict[str, str]] | None:
         if body["messages"][-1]["content"] == "q b":
             return 400, b'{"error": {"message": "no"}}', {}
+        if body["messages"][-1]["content"] == "q d":
+            return 503, b"down", {}
         return None
 
-    samples = [{"k": "a"}, {"k": "b"}, {"k": "c"}]
+    samples = [{"k": "a"}, {"k": "b"}, {"k": "c"}, {"k": "d"}]
     with ScriptedServer(script=script) as server:
         result = enrich(
             samples,
@@ -91,7 +93,9 @@ def test_failed_requests_carry_status_and_error_never_a_placeholder() -> None:
     assert failed["out"] is None
     assert failed["out_status"] == "failed"
     assert failed["out_error"].startswith("http_error: HTTP 400")
-    assert [s["out_status"] for s in result.samples] == ["ok", "failed", "ok"]
+    # a retryable failure, once the retries ran out, is reported on its sample too
+    assert [s["out_status"] for s in result.samples] == ["ok", "failed", "ok", "failed"]
+    assert result.samples[3]["out_error"].startswith("http_error: HTTP 503")
     assert samples[1] == {"k": "b"}  # the caller's samples are not modified
 
 

@@ -67,3 +67,53 @@ def test_peak_rss_does_not_grow_with_the_number_of_requests(tmp_path: Path) -> N
     # SQLite's page caches (2 MiB for each of the record's two connections) fill up to their
     # bound as the record grows: up to 4 MiB that are not per request.
     assert large - small < 8 * 1024, (small, large)
+
+
+CODE_1M = """
+import sys
+from pathlib import Path
+from ferrosynth.runner import BatchRunner
+from ferrosynth.runner.engine import run_loop
+source, out, base_url = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+with source.open("wb") as handle:  # one million lines, written here and streamed: not held
+    for i in range(1_000_000):
+        handle.write(b'{"custom_id":"r%d","body":{"model":"gpt-4o-mini","messages":'
+                     b'[{"role":"user","content":"p%d"}]}}\\n' % (i, i))
+Path("/proc/self/clear_refs").write_text("5")
+runner = None
+def stop_after(progress):
+    if progress.done >= 4000:
+        runner.request_stop()
+runner = BatchRunner(source, out, base_url=base_url, concurrency=64, progress=stop_after,
+                     progress_interval=0.02)
+summary = run_loop(runner.run())
+assert summary.progress.total == 1_000_000, summary.line()
+assert summary.stopped == "interrupted", summary.line()
+status = Path("/proc/self/status").read_text()
+print(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")))
+"""
+
+
+def test_a_million_line_input_is_checked_and_read_in_flat_memory(tmp_path: Path) -> None:
+    # The whole million lines are read, checked (JSON, fields, duplicates) and counted before
+    # the first request; the run is then stopped after 4,000 answers. Its peak is compared with
+    # a 4,000-request run of a 4,000-line file.
+    with ScriptedServer(record=False) as server:
+        small = peak_rss_kib(tmp_path, 4_000, server.base_url)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                CODE_1M,
+                str(tmp_path / "million.jsonl"),
+                str(tmp_path / "million-out.jsonl"),
+                server.base_url,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            env={**os.environ, "FERROSYNTH_CACHE": "off"},
+        )
+    assert result.returncode == 0, result.stderr
+    large = int(result.stdout.split()[-1])
+    assert large - small < 8 * 1024, (small, large)

@@ -158,32 +158,48 @@ def test_429_cuts_the_concurrency_and_every_request_is_answered(tmp_path: Path) 
     assert server.stats.requests == 150  # 120 answers + 30 refusals, each retried
 
 
-def test_a_client_error_is_recorded_once_and_not_retried(tmp_path: Path) -> None:
+def test_a_client_error_is_final_and_a_server_error_is_sent_again_on_rerun(
+    tmp_path: Path,
+) -> None:
     source = write_requests(tmp_path / "in.jsonl", 10)
     out = tmp_path / "out.jsonl"
+    broken = {"prompt 4"}
 
     def script(n: int, body: dict[str, Any]) -> tuple[int, bytes, dict[str, str]] | None:
         content = body["messages"][-1]["content"]
         if content == "prompt 3":
             return 400, b'{"error": {"message": "bad request"}}', {}
-        if content == "prompt 4":
+        if content in broken:
             return 500, b"oops", {}
         return None
 
     with ScriptedServer(script=script) as server:
-        summary = run_batch(source, out, base_url=server.base_url, retry=FAST_RETRY)
-    by_id = {line["custom_id"]: line for line in read_output(out)}
-    assert len(by_id) == 10
-    assert summary.progress.failed == 2
-    assert summary.progress.done == 8
-    bad = by_id["req-3"]
-    assert bad["error"]["code"] == "http_error"
-    assert bad["response"]["status_code"] == 400
-    assert bad["response"]["body"] == {"error": {"message": "bad request"}}
+        first = run_batch(source, out, base_url=server.base_url, retry=FAST_RETRY)
+        by_id = {line["custom_id"]: line for line in read_output(out)}
+        # the 400 is final: written, not retried; the 500 failed "for now": retried 3 times,
+        # then left without a line
+        assert len(by_id) == 9
+        assert "req-4" not in by_id
+        assert first.stopped == "incomplete"
+        assert first.progress.failed == 1
+        assert first.progress.deferred == 1
+        assert "1 failed for now" in first.line()
+        bad = by_id["req-3"]
+        assert bad["error"]["code"] == "http_error"
+        assert bad["response"]["status_code"] == 400
+        assert bad["response"]["body"] == {"error": {"message": "bad request"}}
+        assert bad["cost"] == 0
+        assert server.stats.by_prompt["prompt 3"] == 1
+        assert server.stats.by_prompt["prompt 4"] == 4  # 1 + 3 retries of a 500
+        broken.clear()  # the outage is over: the rerun sends only req-4
+        second = run_batch(source, out, base_url=server.base_url, retry=FAST_RETRY)
+    assert second.stopped == "complete"
+    assert second.progress.done == 1
+    lines = read_output(out)
+    assert len(lines) == 10
+    assert lines[-1]["custom_id"] == "req-4"
+    assert lines[-1]["error"] is None
     assert server.stats.by_prompt["prompt 3"] == 1
-    assert server.stats.by_prompt["prompt 4"] == 4  # 1 + 3 retries of a 500
-    assert by_id["req-4"]["error"]["code"] == "http_error"
-    assert by_id["req-4"]["cost"] == 0
 
 
 def test_the_budget_stops_before_the_first_request(tmp_path: Path) -> None:
@@ -369,3 +385,28 @@ def test_a_budget_stop_waits_for_every_paid_request_in_flight(tmp_path: Path) ->
     assert summary.stopped == "budget"
     assert server.stats.requests > 8  # a second wave was sent before the budget stopped it
     assert len(read_output(out)) == server.stats.requests
+
+
+def test_lines_routed_to_another_provider_go_through_the_llm_layer(tmp_path: Path) -> None:
+    from ferrosynth.mock import MockLLMServer
+
+    source = tmp_path / "in.jsonl"
+    with MockLLMServer(seed=3) as mock, source.open("wb") as handle:
+        for i in range(12):
+            body = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": f"hi {i}"}]}
+            line: dict[str, Any] = {"custom_id": f"r{i}", "body": body}
+            if i % 3 == 0:
+                line["provider"] = "anthropic"
+                line["base_url"] = mock.base_url
+                line["body"] = {**body, "model": "claude-3-5-haiku-latest"}
+            handle.write(orjson.dumps(line) + b"\n")
+        handle.close()
+        summary = run_batch(source, tmp_path / "out.jsonl", base_url=mock.base_url + "/v1")
+        paths = collections.Counter(r.path for r in mock.requests)
+    assert summary.progress.done == 12
+    assert paths == {"/v1/chat/completions": 8, "/v1/messages": 4}
+    by_id = {line["custom_id"]: line for line in read_output(tmp_path / "out.jsonl")}
+    anthropic = by_id["r0"]["response"]["body"]
+    assert anthropic["object"] == "chat.completion"  # converted to OpenAI's shape
+    assert anthropic["choices"][0]["message"]["content"]
+    assert by_id["r0"]["usage"]["completion_tokens"] > 0

@@ -71,15 +71,18 @@ def legacy(backend: Backend, tmp_path: Path) -> dict[str, Any]:
 def ours(backend: Backend, mode: str) -> dict[str, Any]:
     with backend() as (url, provider):
         if mode == "sync":
-            with SynthgenClient(url, KEY) as client:
-                return run(client, models, provider)
+            with SynthgenClient(url, KEY) as client, SynthgenClient(url, KEY + "-wrong") as bad:
+                return run(client, models, provider, bad)
         loop = asyncio.new_event_loop()
         try:
             aclient = AsyncSynthgenClient(url, KEY)
+            abad = AsyncSynthgenClient(url, KEY + "-wrong")
             try:
-                return run(AsyncAsSync(aclient, loop), models, provider)
+                sync_view = AsyncAsSync(aclient, loop)
+                return run(sync_view, models, provider, AsyncAsSync(abad, loop))
             finally:
                 loop.run_until_complete(aclient.close())
+                loop.run_until_complete(abad.close())
         finally:
             loop.close()
 
@@ -89,6 +92,7 @@ def compare(backend: Backend, tmp_path: Path) -> None:
     assert expected["health"] == "healthy"
     assert len(expected["first"]) == 5
     assert all(t[2] for t in expected["second"])  # the second batch came from the cache
+    assert expected["wrong_key"] == ["APIError", 401]
     for mode in ("sync", "async"):
         assert ours(backend, mode) == expected, mode
 

@@ -7,11 +7,12 @@ result (schemas, placeholders, constraint values) and reports errors that name w
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import cast
 
-from ferrosynth.errors import ConfigError, TemplateError
+from ferrosynth.errors import ConfigError, FerrosynthWarning, TemplateError
 from ferrosynth.models import DataType
 from ferrosynth.template_loader import check_template, load_templates
 from ferrosynth.templates import CONVERSATION_TEMPLATES, TEMPLATE_DOMAINS, TOOL_CALL_TEMPLATES
@@ -40,7 +41,7 @@ def agent_spec(data_type: DataType, constraints: Mapping[str, object]) -> dict[s
             return {"tools": _user_tools(constraints)}
         tool = str(constraints.get("tool", DEFAULT_TOOL))
         if tool not in TOOL_CALL_TEMPLATES:
-            logger.warning("unknown tool template %r; using %r", tool, DEFAULT_TOOL)
+            _fallback(f"constraints.tool: unknown tool template {tool!r}", DEFAULT_TOOL)
             tool = DEFAULT_TOOL
         return {"tools": [TOOL_CALL_TEMPLATES[tool]]}
     if data_type is DataType.agent_trace:
@@ -55,6 +56,12 @@ def agent_spec(data_type: DataType, constraints: Mapping[str, object]) -> dict[s
             return {"tools": list(TOOL_CALL_TEMPLATES.values())}
         return {"template": _template(constraints)}
     return {}
+
+
+def _fallback(what: str, default: str) -> None:
+    """The reference's documented fallback, made visible: a FerrosynthWarning (and a log line)."""
+    logger.warning("%s; using %r", what, default)
+    warnings.warn(f"{what}; using {default!r}", FerrosynthWarning, stacklevel=4)
 
 
 def _user_tools(constraints: Mapping[str, object]) -> list[dict[str, object]]:
@@ -91,7 +98,7 @@ def _template(constraints: Mapping[str, object]) -> dict[str, object]:
         }
     name = str(chosen) if chosen is not None else DEFAULT_TEMPLATE
     if name not in CONVERSATION_TEMPLATES:
-        logger.warning("unknown conversation template %r; using %r", name, DEFAULT_TEMPLATE)
+        _fallback(f"constraints.template: unknown conversation template {name!r}", DEFAULT_TEMPLATE)
         name = DEFAULT_TEMPLATE
     return {
         "name": name,

@@ -5,10 +5,16 @@ from os import PathLike
 from typing import Literal, final
 
 __all__ = [
+    "CONSTRAINT_KEYS",
+    "DATA_TYPES",
     "DATA_VERSION",
     "DEFAULT_ANCHOR",
     "DEFAULT_CHUNK_ROWS",
+    "FORMATS",
+    "POOL_KEYS",
+    "AtomicFile",
     "Plan",
+    "Pools",
     "__version__",
     "check_template",
     "placeholder_vocabulary",
@@ -27,6 +33,52 @@ DEFAULT_CHUNK_ROWS: int
 DEFAULT_ANCHOR: int
 """The default anchor time, in Unix seconds (2025-01-01T00:00:00Z)."""
 
+DATA_TYPES: tuple[str, ...]
+"""The data types the core registers, in order (``ferrosynth.DataType`` lists the same)."""
+
+FORMATS: tuple[str, ...]
+"""The record formats, ``"ferrosynth"`` first (as ``ferrosynth.export.ExportFormat``)."""
+
+POOL_KEYS: tuple[str, ...]
+"""The value pools a plan draws from, in order."""
+
+CONSTRAINT_KEYS: dict[str, tuple[str, ...]]
+"""The constraint keys each data type reads, by data type."""
+
+@final
+class AtomicFile:
+    """An output file that appears at its path complete, or not at all (see
+    ``ferrosynth.io.atomic``): an unnamed ``O_TMPFILE`` on Linux, else a hidden temporary."""
+
+    def __new__(cls, path: str | PathLike[str]) -> AtomicFile:
+        """Open the temporary file beside ``path``; ``OutputError`` if that is impossible."""
+
+    def write(self, data: bytes) -> int:
+        """Append ``data``; returns its length. ``OutputError`` on an OS error."""
+
+    def tell(self) -> int:
+        """Bytes written so far."""
+
+    def commit(self) -> None:
+        """Flush, fsync and put the file at its path (replacing what was there)."""
+
+    def abort(self) -> None:
+        """Drop what was written; nothing appears at the path."""
+
+    @property
+    def closed(self) -> bool:
+        """Whether the file was committed or aborted."""
+
+@final
+class Pools:
+    """Value pools parsed and checked once; plans compiled with them share them."""
+
+    def __new__(cls, json: str) -> Pools:
+        """Parse ``{pool: [values]}`` (every key of :data:`POOL_KEYS`).
+
+        Raises ``ConfigError`` (from ``ferrosynth.errors``) naming the pool at fault.
+        """
+
 @final
 class Plan:
     """A compiled generation plan: a config compiled once, then sampled by index.
@@ -36,15 +88,20 @@ class Plan:
     check for Ctrl-C between chunks.
     """
 
-    def __new__(cls, spec: str) -> Plan:
+    def __new__(cls, spec: str, pools: Pools | None = None) -> Plan:
         """Compile a JSON plan specification.
+
+        ``pools`` is used instead of the spec's own ``pools`` member (which may then be left
+        out), so that large pools are parsed once and shared.
 
         Raises ``SchemaError``, ``TemplateError`` or ``ConfigError`` (from
         ``ferrosynth.errors``) naming the location at fault.
         """
 
     @property
-    def data_type(self) -> Literal["text", "json", "conversation", "tool_call", "agent_trace"]:
+    def data_type(
+        self,
+    ) -> Literal["text", "json", "conversation", "tool_call", "agent_trace", "persona"]:
         """The data type this plan generates."""
 
     @property
@@ -58,7 +115,8 @@ class Plan:
     def validate(
         self, raw: bytes, *, envelope: Literal["sample", "bare"] = "bare", start: int = 0
     ) -> None:
-        """Check every instance of a JSON array from :meth:`json_array` against the schema.
+        """Check every instance of a JSON array from :meth:`json_array` against the schema,
+        with the independent ``jsonschema`` crate (not the generator's own validator).
 
         Raises ``ValidationError`` (from ``ferrosynth.errors``) naming the first invalid sample
         (numbered from ``start``) and the JSON pointer inside it. Plans without a schema pass.

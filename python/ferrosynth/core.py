@@ -17,16 +17,18 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import orjson
 
 from ferrosynth import _native, limits
 from ferrosynth._agent_spec import PYTHON_ONLY, agent_spec
+from ferrosynth.constraints import check_constraints
 from ferrosynth.errors import ConfigError, SchemaWarning
 from ferrosynth.export import ExportFormat
 from ferrosynth.locales import LocalePools, pools_for
 from ferrosynth.models import ConversationTurn, DataType, GeneratorConfig, SyntheticDataset
+from ferrosynth.tools import check_names_for
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -96,15 +98,18 @@ def _anchor_seconds(anchor: AnchorTime) -> int:
     raise ConfigError(f"anchor_time must be a datetime, an int or 'now', got {anchor!r}")
 
 
-_POOLS_JSON: dict[str, bytes] = {}
+_NATIVE_POOLS: dict[str, _native.Pools] = {}
 
 
-def _pools_json(pools: LocalePools) -> bytes:
-    """The pools' JSON, serialised once per locale key."""
-    cached = _POOLS_JSON.get(pools.key)
-    if cached is None:
-        cached = _POOLS_JSON[pools.key] = orjson.dumps(pools.as_dict())
-    return cached
+def _native_pools(pools: LocalePools) -> str:
+    """Parses ``pools`` into a native handle once per locale key; returns the key.
+
+    Plans are cached by a small spec plus this key, so the pools (tens of kilobytes) are never
+    serialised or hashed again after the first call for a locale.
+    """
+    if pools.key not in _NATIVE_POOLS:
+        _NATIVE_POOLS[pools.key] = _native.Pools(orjson.dumps(pools.as_dict()).decode())
+    return pools.key
 
 
 def _loads(raw: bytes) -> Any:
@@ -128,13 +133,47 @@ def _loads(raw: bytes) -> Any:
             gc.enable()
 
 
+#: Plans by :meth:`DataGenerator._plan_key` (the first-level cache: no spec is built on a hit).
+_PLANS: dict[bytes, _native.Plan] = {}
+_PLANS_MAX = 256
+
+
 @lru_cache(maxsize=64)
-def _compile(spec: bytes) -> _native.Plan:
-    plan = _native.Plan(spec.decode())
+def _compile(spec: bytes, pools_key: str) -> _native.Plan:
+    plan = _native.Plan(spec.decode(), _NATIVE_POOLS[pools_key])
     # Inside the cache: each warning is raised once per distinct schema, not once per call.
     for message in plan.warnings:
         warnings.warn(message, SchemaWarning, stacklevel=4)
     return plan
+
+
+_MAX_THREADS = 4096
+#: One past the largest sample index (indexes are written as signed 64-bit integers).
+_MAX_INDEX = 1 << 63
+
+
+def _int_arg(name: str, value: object, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"{name} must be an integer, got {type(value).__name__} {value!r}", name)
+    if not lo <= value <= hi:
+        raise ConfigError(f"{name} must be between {lo} and {hi}, got {value}", name)
+    return value
+
+
+def check_run(
+    count: object, start: object = 0, threads: object = None, batch_size: object = None
+) -> None:
+    """Validates the run options of every entry point, once: integers (not ``"3"``, not
+    ``True``), ``count >= 0``, ``start >= 0`` with ``start + count <= 2**63`` (every sample
+    index is written as a signed 64-bit integer), ``threads`` ``None`` or ``1..4096``,
+    ``batch_size >= 1``. Raises :class:`~ferrosynth.ConfigError` naming the argument.
+    """
+    n = _int_arg("count", count, 0, _MAX_INDEX)
+    _int_arg("start", start, 0, _MAX_INDEX - n)
+    if threads is not None:
+        _int_arg("threads", threads, 1, _MAX_THREADS)
+    if batch_size is not None:
+        _int_arg("batch_size", batch_size, 1, _U64)
 
 
 def _check_capacity(plan: _native.Plan, start: int, count: int) -> None:
@@ -146,6 +185,22 @@ def _check_capacity(plan: _native.Plan, start: int, count: int) -> None:
             f"samples {start}..{start + count} would repeat them",
             "count",
         )
+
+
+#: ``generate_*`` method name per data type, filled by :func:`_generates` as the class is built.
+TYPED_METHODS: dict[DataType, str] = {}
+
+_M = TypeVar("_M", bound=Callable[..., Any])
+
+
+def _generates(data_type: DataType) -> Callable[[_M], _M]:
+    """Registers the decorated method as *the* ``generate_*`` method of ``data_type``."""
+
+    def register(method: _M) -> _M:
+        TYPED_METHODS[data_type] = method.__name__
+        return method
+
+    return register
 
 
 class DataGenerator:
@@ -193,20 +248,55 @@ class DataGenerator:
         ``export`` is the record shape: ``"ferrosynth"`` (the samples' native shape) or a
         standard format for conversation and agent-trace data (see :mod:`ferrosynth.export`).
         """
+        key = self._plan_key(config, export)
+        if key is not None:
+            cached = _PLANS.get(key)
+            if cached is not None:
+                return cached
+        check_constraints(config.data_type, config.constraints)
         spec = self._spec(config, export)
-        pools = self.pools
+        check_names_for(spec.get("tools"), export, "constraints.tools")
         try:
             head = orjson.dumps(spec)
         except TypeError as exc:
             limits.check_spec(spec)  # too deep, or contains itself: say where
             raise ConfigError(f"config is not JSON-serialisable: {exc}", "constraints") from exc
-        # Pools are large: splice their cached serialisation in rather than re-encoding them.
+        if b"null" in head:  # NaN and infinities are encoded as null: refuse them instead
+            limits.check_finite(spec)
+        # The pools travel as a native handle, not in the spec: the cache key stays small.
         try:
-            return _compile(head[:-1] + b',"pools":' + _pools_json(pools) + b"}")
+            plan = _compile(head, _native_pools(self.pools))
         except ConfigError as exc:
             if exc.field == "plan" and "recursion limit" in str(exc):
                 limits.check_spec(spec)
             raise
+        if key is not None:
+            if len(_PLANS) >= _PLANS_MAX:
+                _PLANS.clear()
+            _PLANS[key] = plan
+        return plan
+
+    def _plan_key(self, config: GeneratorConfig, export: ExportFormat) -> bytes | None:
+        """A small key naming the plan of ``config`` (the config as the user wrote it, before
+        templates and tools are resolved), or ``None`` when the config names files, whose
+        contents may change between calls, or cannot be serialised (the slow path says why).
+        """
+        constraints = config.constraints
+        if "template_file" in constraints or isinstance(constraints.get("tools"), (str, Path)):
+            return None
+        try:
+            return orjson.dumps(
+                (
+                    config.data_type.value,
+                    constraints,
+                    config.schema,
+                    export,
+                    self._anchor,
+                    self.pools.key,
+                )
+            )
+        except TypeError:
+            return None
 
     @staticmethod
     def resolve_seed(config: GeneratorConfig) -> int:
@@ -223,8 +313,7 @@ class DataGenerator:
         start: int = 0,
         threads: int | None = None,
     ) -> list[Any]:
-        if start < 0:
-            raise ConfigError(f"start must be >= 0, got {start}", "start")
+        check_run(config.count, start, threads)
         plan = self.plan(config)
         _check_capacity(plan, start, config.count)
         limits.check_memory(plan, seed & _U64, start, config.count)
@@ -251,26 +340,44 @@ class DataGenerator:
             },
         )
 
+    @_generates(DataType.text)
     def generate_text(self, config: GeneratorConfig) -> list[str]:
         """Paragraphs of ``min_sentences..max_sentences`` sentences (defaults 1 and 5)."""
         return self._typed(config, DataType.text)
 
+    @_generates(DataType.conversation)
     def generate_conversations(self, config: GeneratorConfig) -> list[list[ConversationTurn]]:
         """Conversations from the ``template`` constraint (default ``customer_support``)."""
         raw = self._typed(config, DataType.conversation)
         return [[ConversationTurn.model_construct(None, **turn) for turn in conv] for conv in raw]
 
+    @_generates(DataType.tool_call)
     def generate_tool_calls(self, config: GeneratorConfig) -> list[dict[str, object]]:
         """OpenAI-style tool calls for the ``tool`` constraint (default ``search``)."""
         return self._typed(config, DataType.tool_call)
 
+    @_generates(DataType.agent_trace)
     def generate_agent_traces(self, config: GeneratorConfig) -> list[dict[str, object]]:
         """Agent traces: thought → tool_call → observation … → final_answer."""
         return self._typed(config, DataType.agent_trace)
 
+    @_generates(DataType.persona)
+    def generate_personas(self, config: GeneratorConfig) -> list[dict[str, object]]:
+        """Synthetic personas: a name and city of the locale, an age fitting the occupation,
+        and goals, pain points, behaviours, quotes and a communication style of a ``domain``."""
+        return self._typed(config, DataType.persona)
+
+    @_generates(DataType.json)
     def generate_json(self, config: GeneratorConfig) -> list[dict[str, object]]:
         """Records from ``config.schema``, or free-form records when it is ``None``."""
         return self._typed(config, DataType.json)
+
+    def generate_values(self, config: GeneratorConfig) -> list[Any]:
+        """The values of ``config.data_type``, as its ``generate_*`` method returns them."""
+        method: Callable[[GeneratorConfig], list[Any]] = getattr(
+            self, TYPED_METHODS[config.data_type]
+        )
+        return method(config)
 
     def _typed(self, config: GeneratorConfig, data_type: DataType) -> list[Any]:
         if config.data_type is not data_type:
@@ -304,8 +411,7 @@ class DataGenerator:
         """
         target = Path(path)
         fmt = output_format(target, format)
-        if start < 0:
-            raise ConfigError(f"start must be >= 0, got {start}", "start")
+        check_run(config.count, start, threads)
         seed = self.resolve_seed(config)
         plan = self.plan(config, export)
         t0 = time.perf_counter()
@@ -346,8 +452,7 @@ class DataGenerator:
         """Yield the samples as Arrow record batches (typed columns; needs pyarrow)."""
         from ferrosynth.io.arrow import iter_record_batches
 
-        if batch_size <= 0:
-            raise ConfigError(f"batch_size must be > 0, got {batch_size}", "batch_size")
+        check_run(config.count, start, threads, batch_size)
         seed = self.resolve_seed(config) & _U64
         yield from iter_record_batches(
             self.plan(config, export),
@@ -389,7 +494,7 @@ class DataGenerator:
         With ``seed=None`` a seed is drawn once for the whole stream. ``export`` as in
         :meth:`write`.
         """
-        for plan, seed, lo, n in self._batches(config, batch_size, start, export):
+        for plan, seed, lo, n in self._batches(config, batch_size, start, export, threads):
             yield plan.jsonl(seed, lo, n, threads=threads)
 
     def iter_samples(
@@ -406,17 +511,19 @@ class DataGenerator:
         With a standard ``export`` format (see :mod:`ferrosynth.export`) each item is that
         format's record instead.
         """
-        for plan, seed, lo, n in self._batches(config, batch_size, start, export):
+        for plan, seed, lo, n in self._batches(config, batch_size, start, export, threads):
             yield _loads(plan.json_array(seed, lo, n, threads=threads))
 
     def _batches(
-        self, config: GeneratorConfig, batch_size: int, start: int, export: ExportFormat
+        self,
+        config: GeneratorConfig,
+        batch_size: int,
+        start: int,
+        export: ExportFormat,
+        threads: int | None,
     ) -> Iterator[tuple[_native.Plan, int, int, int]]:
         """``(plan, seed, first index, rows)`` per batch; the seed is drawn once per stream."""
-        if batch_size <= 0:
-            raise ConfigError(f"batch_size must be > 0, got {batch_size}", "batch_size")
-        if start < 0:
-            raise ConfigError(f"start must be >= 0, got {start}", "start")
+        check_run(config.count, start, threads, batch_size)
         plan, seed = self.plan(config, export), self.resolve_seed(config) & _U64
         _check_capacity(plan, start, config.count)
         end = start + config.count
@@ -456,12 +563,14 @@ class SchemaBasedGenerator:
     ) -> list[Any]:
         """Return ``count`` instances of ``schema`` (deterministic for a given ``seed``).
 
-        With ``validate=True`` every instance is also checked by an independent validator in
-        the Rust core (a safety net; a failure raises :class:`~ferrosynth.ValidationError`).
+        With ``validate=True`` every instance is also checked by an independent validator (the
+        Rust ``jsonschema`` crate, which shares no code with the generator; a failure raises
+        :class:`~ferrosynth.ValidationError`).
         Raises :class:`~ferrosynth.SchemaError` (a ``ValueError``) naming the JSON pointer of
         the first unsatisfiable or malformed node; an unknown ``format`` raises a
         :class:`~ferrosynth.SchemaWarning` once and still yields valid strings.
         """
+        check_run(count)
         if not isinstance(schema, (bool, Mapping)):
             raise ConfigError(
                 f"schema must be a mapping or a boolean, got {type(schema).__name__}", "schema"

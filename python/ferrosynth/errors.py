@@ -19,6 +19,7 @@ from __future__ import annotations
 __all__ = [
     "ConfigError",
     "FerrosynthError",
+    "FerrosynthWarning",
     "OutputError",
     "SchemaError",
     "SchemaWarning",
@@ -47,8 +48,16 @@ class SchemaError(FerrosynthError, ValueError):
         self.pointer = pointer
 
 
-# A warning category (named like `UserWarning`), in the tree so `except FerrosynthError` sees it.
-class SchemaWarning(FerrosynthError, UserWarning):  # noqa: N818
+# Warning categories (named like `UserWarning`), in the tree so `except FerrosynthError` sees them
+# when they are turned into errors (`warnings.simplefilter("error")`, the CLI's --strict).
+class FerrosynthWarning(FerrosynthError, UserWarning):  # noqa: N818
+    """Something in the input was ignored or replaced by a documented fallback: an unknown
+    constraint key, an unknown template or tool name. Issued through :mod:`warnings`;
+    generation goes on. ``ferrosynth generate --strict`` makes every one an error.
+    """
+
+
+class SchemaWarning(FerrosynthWarning):
     """Something in a JSON Schema was ignored (e.g. an unknown ``format``); issued once per
     schema through :mod:`warnings` (a warning category, never raised by ferrosynth itself).
 

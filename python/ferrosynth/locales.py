@@ -59,6 +59,8 @@ from importlib import resources
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from ferrosynth import _native
+
 if TYPE_CHECKING:
     from faker import Faker
 
@@ -67,20 +69,8 @@ __all__ = ["POOL_KEYS", "LocalePools", "ascii_fold", "build_pools", "pools_for"]
 #: Format version of ``data/*.json``; also names the shipped data in :attr:`LocalePools.key`.
 DATA_FORMAT = 1
 
-POOL_KEYS: tuple[str, ...] = (
-    "first_names",
-    "first_names_ascii",
-    "last_names",
-    "last_names_ascii",
-    "words",
-    "companies",
-    "cities",
-    "street_names",
-    "countries",
-    "email_domains",
-    "tlds",
-    "job_titles",
-)
+#: The pool names, in order: the core's own list (``Pools::KEYS`` in Rust).
+POOL_KEYS: tuple[str, ...] = _native.POOL_KEYS
 
 _DEFAULT_LOCALE = "en_US"
 

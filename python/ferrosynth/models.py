@@ -23,6 +23,7 @@ class DataType(str, Enum):
     conversation = "conversation"
     tool_call = "tool_call"
     agent_trace = "agent_trace"
+    persona = "persona"
 
     def __str__(self) -> str:
         return f"DataType.{self.name}"

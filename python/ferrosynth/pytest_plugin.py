@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
@@ -142,15 +142,7 @@ class FerrosynthFixture:
         and ``agent_trace``.
         """
         config = self.config(data_type, count, schema=schema, **constraints)
-        gen = self.generator
-        typed: dict[DataType, Callable[[GeneratorConfig], list[Any]]] = {
-            DataType.text: gen.generate_text,
-            DataType.json: gen.generate_json,
-            DataType.conversation: gen.generate_conversations,
-            DataType.tool_call: gen.generate_tool_calls,
-            DataType.agent_trace: gen.generate_agent_traces,
-        }
-        return typed[config.data_type](config)
+        return self.generator.generate_values(config)
 
     def describe(self) -> str:
         """The line printed when the test fails: the seed, its source and how to rerun."""

@@ -83,8 +83,8 @@ def procs() -> Iterator[list[ServerProcess]]:
 def test_kill_9_mid_batch_then_restart(
     store_url: str, llm: FakeLLM, procs: list[ServerProcess]
 ) -> None:
-    n = 120
-    llm.delay_s = 0.01
+    n = 160
+    llm.delay_s = 0.03  # ~0.6 s of work at concurrency 8: the kill lands mid-batch
     first = ServerProcess(store_url, concurrency=8)
     procs.append(first)
     first.wait_ready()
@@ -195,11 +195,27 @@ def test_delete_batch_cancels_queued_and_in_flight_work(store_url: str, llm: Fak
         assert server.store.queue_depth() == 0
 
 
+def test_a_batch_id_can_be_used_again_right_after_its_batch_is_deleted(
+    store_url: str, llm: FakeLLM
+) -> None:
+    with LiveServer(base_config(store_url, concurrency=4)) as server:
+        post(server.url, jsonl(llm, 8, "first"), "again")
+        wait_for(lambda: batch(server.url, "again")["batch_status"] == "COMPLETED", 30, "first")
+        deleted = httpx.delete(f"{server.url}/api/v1/batches/again", headers=HEADERS)
+        assert deleted.status_code == 204
+        post(server.url, jsonl(llm, 8, "second"), "again")  # at once, under the same id
+        wait_for(
+            lambda: batch(server.url, "again")["batch_status"] == "COMPLETED", 30, "second run"
+        )
+        tasks = export(server.url, "again")
+        assert sorted(t["custom_id"] for t in tasks) == sorted(f"second-{i}" for i in range(8))
+
+
 def test_kill_9_of_one_worker_among_several(
     store_url: str, llm: FakeLLM, procs: list[ServerProcess]
 ) -> None:
     n = 120
-    llm.delay_s = 0.01
+    llm.delay_s = 0.05  # ~0.75 s of work for the two workers: the kill lands mid-batch
     api = ServerProcess(store_url, role="api")
     doomed = ServerProcess(store_url, role="worker", concurrency=4)
     survivor = ServerProcess(store_url, role="worker", concurrency=4)
@@ -209,6 +225,7 @@ def test_kill_9_of_one_worker_among_several(
     wait_for(lambda: batch(api.url, "wb")["completed_tasks"] >= 20, what="some progress")
     doomed.kill9()  # its claimed tasks go back to the queue once its heartbeat is stale
     answered = completed_in_store(store_url, "wb")
+    assert len(answered) < n, "the kill must land mid-batch"
     asked_before = llm.contents()
     wait_for(lambda: batch(api.url, "wb")["batch_status"] == "COMPLETED", 60, "batch completed")
     tasks = export(api.url, "wb")
@@ -218,3 +235,17 @@ def test_kill_9_of_one_worker_among_several(
         content = custom_id.replace("-", " ")
         assert asked_after[content] == asked_before[content] == 1, content
     assert sum(asked_after.values()) - n <= 4  # at most the dead worker's calls in flight
+
+
+def test_work_deleted_through_another_process_is_cancelled(store_url: str, llm: FakeLLM) -> None:
+    llm.delay_s = 8.0  # far longer than the wait below: only a cancellation frees the slots
+    with LiveServer(base_config(store_url, concurrency=4, lease_ttl_s=0.6)) as server:
+        post(server.url, jsonl(llm, 12, "x"), "elsewhere")
+        wait_for(lambda: server.pool.busy == 4, what="calls in flight")
+        other = open_task_store(store_url)  # another server's API, sharing the store
+        try:
+            assert other.delete_batch("elsewhere") == 12
+        finally:
+            other.close()
+        wait_for(lambda: server.pool.busy == 0, 3, "in-flight calls cancelled")
+        assert len(llm.bodies) <= 8  # no call started for the deleted queue

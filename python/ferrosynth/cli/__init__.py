@@ -9,11 +9,13 @@ to stderr; stdout carries only data.
 from __future__ import annotations
 
 import json
+import os
 import sys
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, cast
+from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO, cast
 
 import typer
 from pydantic import ValidationError
@@ -26,7 +28,15 @@ else:
     except ImportError:  # pragma: no cover
         from click.exceptions import UsageError as _UsageError
 
-from ferrosynth import DataGenerator, DataType, FerrosynthError, GeneratorConfig, __version__
+from ferrosynth import (
+    DataGenerator,
+    DataType,
+    FerrosynthError,
+    FerrosynthWarning,
+    GeneratorConfig,
+    OutputError,
+    __version__,
+)
 from ferrosynth.export import FORMATS, ExportFormat
 from ferrosynth.templates import CONVERSATION_TEMPLATES, TOOL_CALL_TEMPLATES
 from ferrosynth.tools import load_tools
@@ -148,8 +158,63 @@ def generate(
             "--part-format", help="Part files with --engine ray: jsonl, jsonl.gz, parquet."
         ),
     ] = "jsonl",
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Treat warnings (an unknown constraint key, template or tool name) as errors.",
+        ),
+    ] = False,
 ) -> None:
     """Generate samples as JSON Lines (stdout or a file), gzip-compressed JSONL or Parquet."""
+    with warnings.catch_warnings():
+        # Every FerrosynthWarning is shown (not once per location) as one line on stderr, or,
+        # with --strict, raised: main() reports it as an error with exit status 2.
+        warnings.simplefilter("error" if strict else "always", FerrosynthWarning)
+        warnings.showwarning = _show_warning
+        _generate(
+            data_type,
+            count,
+            seed,
+            schema,
+            constraint,
+            output,
+            workers,
+            tools,
+            export,
+            engine,
+            ray_address,
+            parts,
+            part_format,
+        )
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    sys.stderr.write(f"warning: {message}\n")
+
+
+def _generate(
+    data_type: str,
+    count: int,
+    seed: int | None,
+    schema: Path | None,
+    constraint: list[str] | None,
+    output: Path | None,
+    workers: int | None,
+    tools: Path | None,
+    export: str,
+    engine: str,
+    ray_address: str | None,
+    parts: int | None,
+    part_format: str,
+) -> None:
     if engine not in ("local", "ray"):
         raise InputError(f"unknown --engine {engine!r}; expected one of: local, ray")
     if data_type not in _TYPES:
@@ -200,10 +265,10 @@ def generate(
         )
         return
     if to_stdout or output is None:
-        stream = sys.stdout.buffer
-        for chunk in generator.iter_jsonl(config, threads=workers, export=record_format):
-            stream.write(chunk)
-        stream.flush()
+        if seed is None:
+            # Any run can be repeated: a drawn seed is reported (a file's summary names it too).
+            sys.stderr.write(f"seed: {config.seed} (drawn; pass --seed {config.seed} to repeat)\n")
+        _to_stdout(generator.iter_jsonl(config, threads=workers, export=record_format))
         return
     with _progress(count) as on_progress:
         report = generator.write(
@@ -260,6 +325,25 @@ def main(argv: Sequence[str] | None = None) -> None:
     except (InputError, FerrosynthError, ValidationError) as error:
         _fail(_describe(error))
     raise SystemExit(status if isinstance(status, int) else 0)
+
+
+def _to_stdout(chunks: Iterator[bytes]) -> None:
+    """Writes ``chunks`` to stdout; a closed pipe ends the run quietly (``| head``), any other
+    OS error (a full disk behind a redirect, ``> /dev/full``) is an ``OutputError``."""
+    stream = sys.stdout.buffer
+    try:
+        for chunk in chunks:
+            stream.write(chunk)
+        stream.flush()
+    except BrokenPipeError:
+        # Nothing more can reach the reader; keep the interpreter from complaining at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(0) from None
+    except OSError as error:
+        if isinstance(error, FerrosynthError):
+            raise
+        raise OutputError(error.errno or 0, error.strerror or str(error), "<stdout>") from None
 
 
 def _fail(message: str) -> NoReturn:

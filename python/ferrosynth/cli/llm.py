@@ -3,8 +3,9 @@
 Progress goes to stderr (a rich display on a terminal, nothing otherwise), the summary line to
 stderr at the end; ``--dry-run`` prints its estimate on stdout. Ctrl-C (or SIGTERM) stops taking
 new requests, waits a second for the answers in flight, writes them and exits with 130; a second
-Ctrl-C stops at once. Exit status: 0 when every request has a line, 3 when the budget stopped
-the run, 130 when interrupted, 2 on bad input (before any request).
+Ctrl-C stops at once. Exit status: 0 when every request has a line, 4 when some failed for now
+(retryable errors: run again), 3 when the budget stopped the run, 130 when interrupted, 2 on bad
+input (before any request).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ __all__ = ["register"]
 
 T = TypeVar("T")
 EXIT_BUDGET = 3
+EXIT_INCOMPLETE = 4
 EXIT_INTERRUPTED = 130
 
 llm_app = typer.Typer(
@@ -214,6 +216,8 @@ def _finish(summary: RunSummary) -> None:
 def _exit_for(summary: RunSummary) -> None:
     if summary.stopped == "budget":
         raise typer.Exit(EXIT_BUDGET)
+    if summary.stopped == "incomplete":
+        raise typer.Exit(EXIT_INCOMPLETE)
     if summary.stopped == "interrupted":
         raise typer.Exit(EXIT_INTERRUPTED)
 

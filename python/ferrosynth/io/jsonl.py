@@ -6,38 +6,32 @@ JSONL from Rust in constant memory.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 import orjson
 
-from ferrosynth.errors import OutputError
+from ferrosynth.io.atomic import AtomicOutput
 
-__all__ = ["atomic_path", "write_objects"]
-
-
-def atomic_path(path: Path) -> tuple[int, str]:
-    """Open a temporary file beside ``path``; return its descriptor and name."""
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise OutputError(2, "directory does not exist", str(path))
-    return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+__all__ = ["write_objects"]
 
 
 def write_objects(path: str | Path, objects: Iterable[object]) -> Path:
-    """Write ``objects`` one per line to ``path``: complete, or not at all."""
+    """Write ``objects`` one per line to ``path``: complete, or not at all.
+
+    Raises :class:`~ferrosynth.OutputError` (naming ``path``) on any OS error, and
+    :class:`TypeError` for an object orjson cannot serialise; nothing is left behind either way.
+    """
     target = Path(path)
-    fd, temp = atomic_path(target)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            for obj in objects:
-                fh.write(orjson.dumps(obj, option=orjson.OPT_APPEND_NEWLINE))
-        os.replace(temp, target)
-    except BaseException as exc:
-        Path(temp).unlink(missing_ok=True)
-        if isinstance(exc, OSError) and not isinstance(exc, OutputError):
-            raise OutputError(exc.errno or 0, exc.strerror or str(exc), str(target)) from exc
-        raise
+    with AtomicOutput(target) as out:
+        buffer = bytearray()
+        for obj in objects:
+            buffer += orjson.dumps(obj, option=orjson.OPT_APPEND_NEWLINE)
+            if len(buffer) >= _FLUSH_BYTES:
+                out.write(bytes(buffer))
+                buffer.clear()
+        out.write(bytes(buffer))
     return target
+
+
+_FLUSH_BYTES = 1 << 20

@@ -28,12 +28,15 @@ from ferrosynth.ray._deps import MissingDependencyError, require_ray
 require_ray()
 
 from ferrosynth.ray.datasource import FerrosynthDatasource, partitions, read  # noqa: E402
+from ferrosynth.ray.enrich import BudgetPool, enrich  # noqa: E402
 from ferrosynth.ray.parts import PartsReport, write_parts  # noqa: E402
 
 __all__ = [
+    "BudgetPool",
     "FerrosynthDatasource",
     "MissingDependencyError",
     "PartsReport",
+    "enrich",
     "partitions",
     "read",
     "write_parts",

@@ -15,6 +15,7 @@ import contextlib
 import logging
 import os
 import random
+import tempfile
 import threading
 from collections.abc import Callable, Coroutine, Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -28,10 +29,12 @@ from ferrosynth.llm import (
     AuthenticationError,
     Budget,
     BudgetExceededError,
+    ModelPrice,
+    PricingData,
     RequestCache,
     RetryPolicy,
     cache_key,
-    cost_of,
+    is_retryable,
 )
 from ferrosynth.runner.batch import (
     BatchRequest,
@@ -112,6 +115,7 @@ class BatchRunner:
         fsync: bool = True,
         grace_s: float = 1.0,
         seed: int = 0,
+        defer_retryable: bool = True,
     ) -> None:
         if concurrency < 1:
             raise RunnerInputError(f"concurrency must be >= 1, got {concurrency}")
@@ -142,6 +146,7 @@ class BatchRunner:
         self.check = check
         self.fsync = fsync
         self.grace_s = grace_s
+        self.defer_retryable = defer_retryable
         self.rng = random.Random(seed)
         self.limiter = AdaptiveLimiter(concurrency, min_limit=1, max_limit=concurrency)
         self._stop_reason: StopReason | None = None
@@ -150,6 +155,7 @@ class BatchRunner:
         self._cancel_check = threading.Event()
         self._clients: dict[tuple[str, str | None], FastClient | ProviderClient] = {}
         self._checked = False
+        self._prices: dict[tuple[str, str], ModelPrice | None] = {}
 
     # -- stopping -----------------------------------------------------------------------------
     def request_stop(self, reason: StopReason = "interrupted") -> None:
@@ -338,7 +344,7 @@ class BatchRunner:
         final = meter.snapshot(in_flight=0, limit=self.limiter.limit)
         if self.progress is not None:
             self.progress(final)
-        reason: StopReason = self._stop_reason or "complete"
+        reason: StopReason = self._stop_reason or ("incomplete" if meter.deferred else "complete")
         totals = record.totals()
         return RunSummary(
             progress=final,
@@ -416,7 +422,7 @@ class BatchRunner:
         held = Decimal(0)
         tokens_estimate = 0
         if self._budget is not None or self.limits.tokens is not None:
-            tokens_in, tokens_out, dollars = estimate_request(body, model)
+            tokens_in, tokens_out, dollars = estimate_request(body, model, client.kind)
             tokens_estimate = tokens_in + tokens_out
             if self._budget is not None:
                 try:
@@ -434,15 +440,29 @@ class BatchRunner:
             outcome = await client.send(conn, orjson.dumps(body), model)
         else:
             outcome = await client.send(body)
-        cost = self._finish(request.custom_id, model, outcome, key)
+        cost = self._finish(request.custom_id, model, client.kind, outcome, key)
         if self._budget is not None:
             self._budget.commit(held, cost or Decimal(0))
 
+    def _cost(self, model: str, kind: str, tokens_in: int, tokens_out: int) -> Decimal | None:
+        """The price table's cost, its lookup (aliases, suffixes) done once per model."""
+        key = (model, kind)
+        if key not in self._prices:
+            self._prices[key] = PricingData.default().price(model, kind)
+        price = self._prices[key]
+        return None if price is None else price.cost(tokens_in, tokens_out)
+
     def _finish(
-        self, custom_id: str, model: str, outcome: Outcome, key: str | None
+        self, custom_id: str, model: str, kind: str, outcome: Outcome, key: str | None
     ) -> Decimal | None:
         if outcome.error is not None:
             error = outcome.error
+            if self.defer_retryable and is_retryable(error):
+                # Failed for now (the retries ran out on a 429, 5xx, timeout...): no line, so
+                # that a rerun sends it again; a line is final.
+                logger.info("%s: failed for now: %s", custom_id, error)
+                self._meter.deferred += 1
+                return None
             line = error_line(
                 custom_id,
                 error_code(error),
@@ -453,7 +473,7 @@ class BatchRunner:
             self._log.add(line, DoneEntry(custom_id, False, None, 0, 0))
             return None
         assert isinstance(outcome.body, (bytes, dict))
-        cost = cost_of(model, outcome.input_tokens, outcome.output_tokens)
+        cost = self._cost(model, kind, outcome.input_tokens, outcome.output_tokens)
         line = success_line(
             custom_id,
             200,
@@ -514,19 +534,21 @@ def estimate_batch(
     """What a run would send and cost (``--dry-run``), without sending anything. With
     ``output``, requests already answered there are left out of the estimate."""
     src = Path(source) if isinstance(source, str) else source
-    record = None
-    if output is not None and Path(output).exists():
-        record = ResumeRecord(Path(output))
-        record.reconcile()
-    try:
-        return check_input(
-            src,
-            record,
-            default_model=model,
-            default_provider=provider,
-            default_base_url=base_url,
-            estimate=True,
-        )
-    finally:
-        if record is not None:
+    with tempfile.TemporaryDirectory(prefix="ferrosynth-dry-run-") as scratch:
+        # Without an output yet, a scratch record still finds duplicate custom_ids.
+        target = Path(output) if output is not None else None
+        if target is None or not target.exists():
+            target = Path(scratch) / "none.jsonl"
+        record = ResumeRecord(target)
+        try:
+            record.reconcile()
+            return check_input(
+                src,
+                record,
+                default_model=model,
+                default_provider=provider,
+                default_base_url=base_url,
+                estimate=True,
+            )
+        finally:
             record.close()

@@ -211,6 +211,8 @@ async def aenrich(
         folder = Path(work_dir) if work_dir is not None else Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
         output = folder / _OUTPUT
+        # Enrichment reports every failure on its sample, so retryable ones are written too.
+        runner_options.setdefault("defer_retryable", False)
         runner = BatchRunner(
             requests,
             output,

@@ -40,12 +40,14 @@ def output_bound(body: Mapping[str, Any]) -> int:
     return DEFAULT_OUTPUT_TOKENS
 
 
-def estimate_request(body: Mapping[str, Any], model: str) -> tuple[int, int, Decimal | None]:
+def estimate_request(
+    body: Mapping[str, Any], model: str, provider: str | None = None
+) -> tuple[int, int, Decimal | None]:
     """Estimated ``(input tokens, output tokens, dollars)`` of one request; dollars are None
-    when the model's price is unknown."""
+    when the model's price is unknown (a free provider, e.g. Ollama, costs 0)."""
     tokens_in = estimate_request_tokens(body)
     tokens_out = output_bound(body)
-    return tokens_in, tokens_out, cost_of(model, tokens_in, tokens_out)
+    return tokens_in, tokens_out, cost_of(model, tokens_in, tokens_out, provider=provider)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +104,7 @@ def check_input(
     unpriced: set[str] = set()
     routes: set[tuple[str, str | None]] = set()
     batch: list[tuple[str, str]] = []
-    pending_bodies: list[tuple[str, BatchRequest, str]] = []
+    pending_bodies: list[tuple[str, BatchRequest, str, str]] = []
 
     def flush() -> None:
         nonlocal done, tokens_in, tokens_out, cost
@@ -120,10 +122,10 @@ def check_input(
             finished = set()
         done += len(finished)
         if estimate:
-            for custom_id, request, model in pending_bodies:
+            for custom_id, request, model, kind in pending_bodies:
                 if custom_id in finished:
                     continue
-                t_in, t_out, dollars = estimate_request(request.body, model)
+                t_in, t_out, dollars = estimate_request(request.body, model, kind)
                 tokens_in += t_in
                 tokens_out += t_out
                 if dollars is None:
@@ -139,11 +141,12 @@ def check_input(
         for where, raw in iter_request_lines(source):
             request = parse_request(raw, where=where)
             model = resolve_model(request, default_model, where)
-            routes.add((request.provider or default_provider, request.base_url or default_base_url))
+            kind = request.provider or default_provider
+            routes.add((kind, request.base_url or default_base_url))
             total += 1
             batch.append((request.custom_id, where))
             if estimate:
-                pending_bodies.append((request.custom_id, request, model))
+                pending_bodies.append((request.custom_id, request, model, kind))
             if len(batch) >= _BATCH:
                 flush()
         flush()

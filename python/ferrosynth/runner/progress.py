@@ -14,9 +14,10 @@ from typing import Literal
 
 __all__ = ["RunProgress", "RunSummary", "StopReason", "usd"]
 
-#: Why a run ended: everything was answered, the budget would have been crossed, or it was
-#: interrupted (Ctrl-C / SIGTERM).
-StopReason = Literal["complete", "budget", "interrupted"]
+#: Why a run ended: everything was answered; every request was sent but some failed for now
+#: (retryable errors once the retries ran out: not written, a rerun sends them again); the
+#: budget would have been crossed; or it was interrupted (Ctrl-C / SIGTERM).
+StopReason = Literal["complete", "incomplete", "budget", "interrupted"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,7 @@ class RunProgress:
     done: int
     failed: int
     cached: int
+    deferred: int  # failed for now (429, 5xx, timeout, connection): no line, sent again on rerun
     in_flight: int
     concurrency_limit: int
     elapsed_s: float
@@ -46,7 +48,8 @@ class RunProgress:
 
     @property
     def remaining(self) -> int:
-        return max(0, self.total - self.previously_done - self.done - self.failed - self.cached)
+        finished = self.previously_done + self.done + self.failed + self.cached
+        return max(0, self.total - finished)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,12 +67,16 @@ class RunSummary:
         spend = usd(p.spent_usd)
         text = (
             f"{self.stopped}: {p.done} answered, {p.failed} failed, {p.cached} cached"
-            f" ({p.previously_done} from earlier runs) in {p.elapsed_s:.1f} s"
+            f" ({p.previously_done} from earlier runs)"
+            + (f", {p.deferred} failed for now" if p.deferred else "")
+            + f" in {p.elapsed_s:.1f} s"
             f" ({p.requests_per_s:.0f} req/s); {p.input_tokens + p.output_tokens} tokens;"
             f" spent {spend} in total; {self.output_lines} lines in {self.output}"
         )
         if self.stopped != "complete":
             text += f"; {p.remaining} requests left: run the same command again to resume"
+            if p.deferred:
+                text += " (and retry those that failed for now)"
         return text
 
 
@@ -91,6 +98,7 @@ class Meter:
         self.done = 0
         self.failed = 0
         self.cached = 0
+        self.deferred = 0
         self.spent = Decimal(0)
         self.input_tokens = 0
         self.output_tokens = 0
@@ -111,6 +119,7 @@ class Meter:
             done=self.done,
             failed=self.failed,
             cached=self.cached,
+            deferred=self.deferred,
             in_flight=in_flight,
             concurrency_limit=limit,
             elapsed_s=elapsed,

@@ -13,6 +13,7 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -88,6 +89,7 @@ def create_app(
         finally:
             if pool is not None:
                 await pool.stop()
+            upload_threads.shutdown(wait=False, cancel_futures=True)
 
     app = FastAPI(
         title="ferrosynth server",
@@ -107,9 +109,15 @@ def create_app(
             allow_headers=["*"],
         )
     auth = [Depends(check_bearer)]
+    # Uploads get threads of their own: an upload holds SQLite's write lock across its chunks,
+    # and the workers' writes that wait for it must not take every thread the upload needs.
+    upload_threads = ThreadPoolExecutor(max_workers=4, thread_name_prefix="fs-upload")
 
     async def run(fn: Any, *args: Any) -> Any:
         return await asyncio.to_thread(fn, *args)
+
+    async def run_upload(fn: Any, *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(upload_threads, fn, *args)
 
     @app.get("/", include_in_schema=False)
     async def root() -> Response:
@@ -166,7 +174,7 @@ def create_app(
         ingest = store.begin_ingest(bid)
 
         async def store_chunk(tasks: Sequence[NewTask], creds: Sequence[tuple[str, bytes]]) -> None:
-            await run(ingest.add, tasks, creds)
+            await run_upload(ingest.add, tasks, creds)
 
         try:
             report = await read_upload(
@@ -176,13 +184,13 @@ def create_app(
                 max_bytes=config.max_upload_bytes,
                 store_chunk=store_chunk,
             )
-            await run(ingest.commit)
+            await run_upload(ingest.commit)
         except UploadRejectedError as e:
-            await run(ingest.rollback)
+            await run_upload(ingest.rollback)
             return _json({"detail": e.detail}, e.status)
         except BaseException as e:
             with contextlib.suppress(Exception):
-                await run(ingest.rollback)
+                await run_upload(ingest.rollback)
             if isinstance(e, Exception):
                 log.exception("upload of batch %s failed", bid)
                 return _json({"detail": f"Failed to process bulk request: {type(e).__name__}"}, 500)

@@ -30,7 +30,8 @@ __all__ = [
     "UploadRejectedError",
     "UploadReport",
     "UploadTooLargeError",
-    "parse_line",
+    "cache_key",
+    "new_message_ids",
     "read_upload",
 ]
 
@@ -66,7 +67,9 @@ class UploadReport:
 
 
 def cache_key(body: Any) -> str:
-    """The contract's cache key: SHA-256 of the body's canonical JSON (sorted keys), base64."""
+    """The contract's cache key: SHA-256 of the body's canonical JSON (sorted keys, compact),
+    base64. Non-ASCII text is hashed as UTF-8 where upstream escapes it; the key only ever meets
+    keys made here."""
     canonical = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
     return base64.b64encode(hashlib.sha256(canonical).digest()).decode()
 
@@ -93,23 +96,6 @@ def _opt_str(value: Any) -> str | None:
     if value is None:
         return None
     return value if isinstance(value, str) else orjson.dumps(value).decode()
-
-
-def parse_line(raw: bytes) -> tuple[dict[str, Any] | None, str]:
-    """A submission line -> (the object, "") or (None, why it is skipped)."""
-    try:
-        obj = orjson.loads(raw)
-    except orjson.JSONDecodeError as e:
-        return None, f"not JSON: {e}"
-    if not isinstance(obj, dict):
-        return None, "not a JSON object"
-    if not isinstance(obj.get("url"), str) or not obj["url"]:
-        return None, "missing 'url'"
-    if not isinstance(obj.get("method"), str):
-        return None, "missing 'method'"
-    if not isinstance(obj.get("body"), dict):
-        return None, "'body' must be a JSON object"
-    return obj, ""
 
 
 class _Lines:
@@ -161,45 +147,65 @@ class _TaskBuilder:
         self.new_credentials: list[tuple[str, bytes]] = []
 
     def build(self, lines: list[bytes | None]) -> list[NewTask]:
+        # The hot loop of an upload: one pass per line, locals bound, checks inlined.
         tasks: list[NewTask] = []
+        append = tasks.append
         ids = iter(new_message_ids(len(lines)))
+        loads, dumps, sort_keys = orjson.loads, orjson.dumps, orjson.OPT_SORT_KEYS
+        sha256, b64 = hashlib.sha256, base64.b64encode
+        report, cred_ids = self.report, self._cred_ids
+        line_no = self.line_no
         for raw in lines:
-            self.line_no += 1
+            line_no += 1
             if raw is None:
-                self.report.reject(self.line_no, f"line longer than {_MAX_LINE_BYTES} bytes")
+                report.reject(line_no, f"line longer than {_MAX_LINE_BYTES} bytes")
                 continue
-            if not raw.strip():
+            try:
+                obj = loads(raw)
+            except orjson.JSONDecodeError as e:
+                if raw.strip():
+                    report.reject(line_no, f"not JSON: {e}")
                 continue
-            obj, why = parse_line(raw)
-            if obj is None:
-                self.report.reject(self.line_no, why)
+            if not isinstance(obj, dict):
+                report.reject(line_no, "not a JSON object")
                 continue
-            body = obj["body"]
+            url, method, body = obj.get("url"), obj.get("method"), obj.get("body")
+            if not isinstance(url, str) or not url:
+                report.reject(line_no, "missing 'url'")
+                continue
+            if not isinstance(method, str):
+                report.reject(line_no, "missing 'method'")
+                continue
+            if not isinstance(body, dict):
+                report.reject(line_no, "'body' must be a JSON object")
+                continue
             api_key = obj.get("api_key")
             cred_id = None
             if isinstance(api_key, str):
-                cred_id = self._cred_ids.get(api_key)
+                cred_id = cred_ids.get(api_key)
                 if cred_id is None:
-                    cred_id = self.keyring.key_id(api_key)
-                    self._cred_ids[api_key] = cred_id
+                    cred_id = cred_ids[api_key] = self.keyring.key_id(api_key)
                     self.new_credentials.append((cred_id, self.keyring.seal(api_key)))
-            source = obj.get("source")
-            tasks.append(
+            custom_id, dataset, source = obj.get("custom_id"), obj.get("dataset"), obj.get("source")
+            append(
                 NewTask(
-                    message_id=next(ids),
-                    custom_id=_opt_str(obj.get("custom_id")),
-                    url=obj["url"],
-                    method=obj["method"],
-                    body=orjson.dumps(body).decode(),
-                    cache_key=cache_key(body),
-                    use_cache=obj.get("use_cache") is True,
-                    track_progress=obj.get("track_progress") is True,
-                    dataset=_opt_str(obj.get("dataset")),
-                    source=orjson.dumps(source).decode() if isinstance(source, dict) else None,
-                    cred_id=cred_id,
+                    next(ids),
+                    custom_id
+                    if custom_id is None or isinstance(custom_id, str)
+                    else _opt_str(custom_id),
+                    url,
+                    method,
+                    dumps(body).decode(),
+                    b64(sha256(dumps(body, option=sort_keys)).digest()).decode(),  # cache_key()
+                    obj.get("use_cache") is True,
+                    obj.get("track_progress") is True,
+                    dataset if dataset is None or isinstance(dataset, str) else _opt_str(dataset),
+                    dumps(source).decode() if isinstance(source, dict) else None,
+                    cred_id,
                 )
             )
-        self.report.accepted += len(tasks)
+        self.line_no = line_no
+        report.accepted += len(tasks)
         return tasks
 
 

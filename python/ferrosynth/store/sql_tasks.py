@@ -341,6 +341,11 @@ class SQLTaskStore:
         result: int = self._write(run)
         return result
 
+    def owned(self, worker_id: str) -> set[int]:
+        """The tasks ``worker_id`` still owns (a task deleted meanwhile is not among them)."""
+        rows = self._read("SELECT seq FROM fs_tasks WHERE worker = ?", (worker_id,))
+        return {int(r[0]) for r in rows}
+
     def collect_credentials(self, older_than_s: float) -> int:
         """Wipe stored provider keys that no unfinished task needs any more."""
         cutoff = time.time() - older_than_s

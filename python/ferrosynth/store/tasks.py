@@ -40,9 +40,11 @@ TaskStatus = Literal["PENDING", "PROCESSING", "COMPLETED", "FAILED"]
 TERMINAL: tuple[TaskStatus, ...] = ("COMPLETED", "FAILED")
 
 
-@dataclass(frozen=True, slots=True)
-class NewTask:
-    """One accepted upload line, ready to insert (``body``/``source`` are JSON text)."""
+class NewTask(NamedTuple):
+    """One accepted upload line, ready to insert (``body``/``source`` are JSON text).
+
+    A named tuple: an upload builds one per line, and a tuple is the cheapest record to build.
+    """
 
     message_id: str
     custom_id: str | None
@@ -178,6 +180,7 @@ class TaskStore(Protocol):
     def unregister(self, worker_id: str) -> None: ...
     def claim(self, worker_id: str, limit: int) -> list[ClaimedTask]: ...
     def finish(self, worker_id: str, outcomes: Sequence[TaskOutcome]) -> int: ...
+    def owned(self, worker_id: str) -> set[int]: ...
     def collect_credentials(self, older_than_s: float) -> int: ...
 
     # reads

@@ -6,7 +6,7 @@
 //!
 //! ```
 //! use ferrosynth_core::{Envelope, Plan, Pools, RunOptions};
-//! use ferrosynth_core::plan::{Kind, Spec};
+//! use ferrosynth_core::plan::Spec;
 //!
 //! let spec = Spec {
 //!     data_type: "text".into(),
@@ -14,7 +14,7 @@
 //!     constraints: Default::default(),
 //!     template: None,
 //!     tools: vec![],
-//!     pools: Pools::builtin_english(),
+//!     pools: Some(Pools::builtin_english()),
 //!     anchor_time: ferrosynth_core::time::DEFAULT_ANCHOR,
 //!     format: None,
 //! };
@@ -24,11 +24,12 @@
 //! ).unwrap();
 //! let samples: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
 //! assert_eq!(samples[2]["index"], 2);
-//! assert!(matches!(plan.kind, Kind::Text { .. }));
+//! assert_eq!(plan.data_type(), "text");
 //! ```
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 pub mod agent;
+pub mod data_types;
 pub mod error;
 pub mod json;
 pub mod plan;
@@ -48,4 +49,4 @@ pub use write::RunOptions;
 
 /// Version of the data the core draws on (vocabularies, algorithms). A sample is a pure function
 /// of `(plan, seed, index, DATA_VERSION)`; bumping it is a documented breaking change.
-pub const DATA_VERSION: u32 = 1;
+pub const DATA_VERSION: u32 = 2;

@@ -1,19 +1,18 @@
 //! The compiled generation plan: a config compiled once, then sampled by index.
 
+use std::sync::Arc;
+
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::agent::{
-    domain_constraint, tool, trace, turns, Agent, AgentConfig, Exporter, Format, RunCtx, RunKind,
-    RunScratch, SlotValues, Template, Tool, ToolSpec, TurnSpec,
-};
+use crate::agent::{Exporter, Format, RunScratch, SlotValues, Tool, ToolSpec, TurnSpec};
+use crate::data_types::{self, DataType, Row};
 use crate::error::{Error, Result};
 use crate::json::JsonWriter;
 use crate::pools::Pools;
-use crate::record;
 use crate::rng::Rng;
-use crate::schema::{EmitCtx, Schema};
-use crate::text::{self, Domain, FillCtx, Person};
+use crate::schema::EmitCtx;
+use crate::text::FillCtx;
 use crate::time::DEFAULT_ANCHOR;
 
 /// The plan specification Python sends (JSON). See `python/ferrosynth/core.py`.
@@ -32,7 +31,9 @@ pub struct Spec {
     /// every tool the agent may call.
     #[serde(default)]
     pub tools: Vec<ToolSpec>,
-    pub pools: Pools,
+    /// The value pools; optional when the caller passes them apart (see [`Plan::compile_with`]).
+    #[serde(default)]
+    pub pools: Option<Pools>,
     #[serde(default = "default_anchor")]
     pub anchor_time: i64,
     /// The output format (see [`Format`]); `ferrosynth` when absent.
@@ -53,26 +54,6 @@ pub struct NamedTemplate {
     pub domain: Option<String>,
 }
 
-/// What a plan generates.
-#[derive(Debug, Clone)]
-pub enum Kind {
-    Text {
-        min_sentences: usize,
-        max_sentences: usize,
-        /// `None`: lorem-style words (the reference's default); else prose of the domain.
-        domain: Option<Domain>,
-    },
-    FreeForm,
-    Schema(Schema),
-    /// A conversation from a template.
-    Conversation(Template),
-    /// A conversation in which the assistant calls tools.
-    ToolUse(Agent),
-    /// One call of one of these tools.
-    ToolCall(Vec<Tool>),
-    AgentTrace(Agent),
-}
-
 /// How each sample is wrapped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Envelope {
@@ -85,8 +66,9 @@ pub enum Envelope {
 /// A compiled plan. Sample `i` under `seed` is a pure function of `(plan, seed, i)`.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    pub kind: Kind,
-    pub pools: Pools,
+    /// The compiled data type (see [`crate::data_types`]).
+    pub data: Arc<dyn DataType>,
+    pub pools: Arc<Pools>,
     pub anchor: i64,
     /// The exporter of a standard format; `None` for the native shapes.
     pub export: Option<Exporter>,
@@ -94,116 +76,61 @@ pub struct Plan {
 
 /// Per-thread scratch state for generation.
 pub struct Scratch<'a> {
-    ctx: EmitCtx<'a>,
-    args: JsonWriter,
-    fill: FillCtx<'a>,
-    run: RunScratch,
-    slots: SlotValues,
+    pub(crate) ctx: EmitCtx<'a>,
+    pub(crate) args: JsonWriter,
+    pub(crate) fill: FillCtx<'a>,
+    pub(crate) run: RunScratch,
+    pub(crate) slots: SlotValues,
 }
 
 impl Plan {
-    /// Parses and compiles a JSON plan specification.
+    /// Parses and compiles a JSON plan specification (with its `pools`).
     pub fn from_json(spec: &str) -> Result<Self> {
+        Self::from_json_with(spec, None)
+    }
+
+    /// Parses and compiles a JSON plan specification; `pools`, when given, is used instead of
+    /// the spec's own (so that callers can keep large pools compiled once, as a handle).
+    pub fn from_json_with(spec: &str, pools: Option<Arc<Pools>>) -> Result<Self> {
         let spec: Spec =
             serde_json::from_str(spec).map_err(|e| Error::config("plan", e.to_string()))?;
-        Self::compile(spec)
+        Self::compile_with(spec, pools)
     }
 
     /// Compiles a parsed specification, validating every part of it.
     pub fn compile(spec: Spec) -> Result<Self> {
-        spec.pools.validate()?;
-        let kind = match spec.data_type.as_str() {
-            "text" => {
-                let min = constraint_count(&spec.constraints, "min_sentences")?;
-                let max = constraint_count(&spec.constraints, "max_sentences")?;
-                let min_sentences = min.unwrap_or(1);
-                let max_sentences = max.unwrap_or(min_sentences.max(5));
-                if min_sentences > max_sentences {
-                    return Err(Error::config(
-                        "constraints.min_sentences",
-                        format!("min_sentences ({min_sentences}) is greater than max_sentences ({max_sentences})"),
-                    ));
-                }
-                let domain = domain_constraint(spec.constraints.get("domain"), true)?;
-                Kind::Text {
-                    min_sentences,
-                    max_sentences,
-                    domain,
-                }
+        Self::compile_with(spec, None)
+    }
+
+    /// [`Plan::compile`] with pools given apart from the spec (they win over the spec's).
+    pub fn compile_with(mut spec: Spec, pools: Option<Arc<Pools>>) -> Result<Self> {
+        let pools = match (pools, spec.pools.take()) {
+            (Some(p), _) => p,
+            (None, Some(p)) => {
+                p.validate()?;
+                Arc::new(p)
             }
-            "json" => match &spec.schema {
-                None => Kind::FreeForm,
-                Some(doc) => Kind::Schema(Schema::compile(doc)?),
-            },
-            "conversation" if tool_use(&spec)? => Kind::ToolUse(Agent {
-                tools: compile_tools(&spec.tools)?,
-                cfg: AgentConfig::from_constraints(&spec.constraints, RunKind::Conversation)?,
-            }),
-            "conversation" => {
-                let t = spec.template.as_ref().ok_or_else(|| {
-                    Error::config("template", "a conversation plan needs a template")
-                })?;
-                // The template's domain: the `domain` constraint, else the built-in template's.
-                let domain = t.domain.clone().map(Value::String);
-                let domain = domain_constraint(domain.as_ref(), false)?.unwrap_or(Domain::General);
-                Kind::Conversation(Template::compile(&t.name, &t.turns, domain)?)
-            }
-            "tool_call" => {
-                if spec.tools.is_empty() {
-                    return Err(Error::config("tools", "a tool_call plan needs a tool"));
-                }
-                Kind::ToolCall(compile_tools(&spec.tools)?)
-            }
-            "agent_trace" => Kind::AgentTrace(Agent {
-                tools: compile_tools(&spec.tools)?,
-                cfg: AgentConfig::from_constraints(&spec.constraints, RunKind::Trace)?,
-            }),
-            other => {
-                return Err(Error::config(
-                    "data_type",
-                    format!("unknown data type {other:?}; expected one of text, json, conversation, tool_call, agent_trace"),
-                ));
+            (None, None) => {
+                return Err(Error::config("pools", "a plan needs value pools"));
             }
         };
+        let data: Arc<dyn DataType> = Arc::from(data_types::compile(&spec)?);
         let format = Format::parse(spec.format.as_deref().unwrap_or("ferrosynth"))?;
-        let export = match (&kind, format) {
-            (_, Format::Ferrosynth) => None,
-            (Kind::ToolUse(a) | Kind::AgentTrace(a), f) => {
-                Some(Exporter::new(f, &a.tools, &a.cfg.model, &a.cfg.provider))
-            }
-            (Kind::Conversation(t), f) => {
-                if f.needs_user_first()
-                    && t.first_role() != Some(crate::agent::dialogue::Role::User)
-                {
-                    return Err(Error::template(
-                        &t.name,
-                        format!(
-                            "the {} format needs the first turn after the system prompt to be a user turn",
-                            spec.format.as_deref().unwrap_or_default()
-                        ),
-                    ));
-                }
-                // The model and provider that OTel spans name (the `model`/`provider` constraints).
-                let cfg = AgentConfig::from_constraints(&spec.constraints, RunKind::Conversation)?;
-                Some(Exporter::new(f, &[], &cfg.model, &cfg.provider))
-            }
-            (_, _) => {
-                return Err(Error::config(
-                    "format",
-                    format!(
-                        "the {} format is for conversation and agent_trace data, not {}",
-                        spec.format.as_deref().unwrap_or_default(),
-                        spec.data_type
-                    ),
-                ));
-            }
+        let export = match format {
+            Format::Ferrosynth => None,
+            f => Some(data.exporter(f, &spec)?),
         };
         Ok(Plan {
-            kind,
-            pools: spec.pools,
+            data,
+            pools,
             anchor: spec.anchor_time,
             export,
         })
+    }
+
+    /// The name of the plan's data type (see [`data_types::REGISTRY`]).
+    pub fn data_type(&self) -> &'static str {
+        self.data.name()
     }
 
     /// Checks every instance of a JSON array produced by [`write::generate_array`] against the
@@ -211,15 +138,16 @@ impl Plan {
     ///
     /// [`write::generate_array`]: crate::write::generate_array
     pub fn check_json_array(&self, bytes: &[u8], envelope: Envelope, start: u64) -> Result<()> {
-        let Kind::Schema(schema) = &self.kind else {
+        let Some(schema) = self.data.schema() else {
             return Ok(());
         };
         let values: Vec<Value> = serde_json::from_slice(bytes)
             .map_err(|e| Error::config("instances", format!("not a JSON array: {e}")))?;
         for (i, v) in values.into_iter().enumerate() {
+            let mut original_index = None;
             let v = match (envelope, v) {
                 (Envelope::Sample, Value::Object(mut m)) => {
-                    m.shift_remove("index");
+                    original_index = m.shift_remove("index");
                     match m.remove("value") {
                         Some(inner)
                             if m.is_empty()
@@ -236,7 +164,19 @@ impl Plan {
                 }
                 (_, v) => v,
             };
-            if let Err(f) = schema.check(&v) {
+            // A record's own `index` property took the sample's `index` key: with the key
+            // removed above, a record that had one is checked with it put back.
+            let checked = match (&original_index, schema.check(&v)) {
+                (Some(ix), Err(_)) if schema.has_index_property() => {
+                    let mut with = v.clone();
+                    if let Value::Object(m) = &mut with {
+                        m.insert("index".into(), ix.clone());
+                    }
+                    schema.check(&with)
+                }
+                (_, r) => r,
+            };
+            if let Err(f) = checked {
                 let at = if f.instance.is_empty() {
                     "#".to_owned()
                 } else {
@@ -263,6 +203,7 @@ impl Plan {
     }
 
     /// Writes sample `index` under `seed` as one JSON value.
+    #[inline]
     pub fn emit(
         &self,
         seed: u64,
@@ -272,153 +213,17 @@ impl Plan {
         w: &mut JsonWriter,
     ) {
         let rng = &mut Rng::for_sample(seed, index);
-        let ctx = &mut s.ctx;
-        ctx.start_sample(seed, index);
-        let sample = envelope == Envelope::Sample;
-        // Opens the sample object and writes `index` first (the `samples` shape).
-        let open = |w: &mut JsonWriter| {
-            w.begin_object();
-            if sample {
-                w.key("index");
-                w.int(index as i64);
-            }
+        s.ctx.start_sample(seed, index);
+        let row = Row {
+            index: (envelope == Envelope::Sample).then_some(index),
+            export: self.export.as_ref(),
         };
-        match &self.kind {
-            Kind::Text {
-                min_sentences,
-                max_sentences,
-                domain,
-            } => {
-                let n = rng.range_usize(*min_sentences, *max_sentences);
-                ctx.scratch.clear();
-                match domain {
-                    None => text::push_paragraph(&mut ctx.scratch, rng, ctx.pools, n),
-                    Some(d) => {
-                        s.fill.reset(*d, true);
-                        let person = Person::draw(rng, ctx.pools);
-                        text::domain::push_paragraph(
-                            &mut ctx.scratch,
-                            rng,
-                            &mut s.fill,
-                            &person,
-                            n,
-                        );
-                    }
-                }
-                if sample {
-                    open(w);
-                    w.key("text");
-                }
-                w.str(&ctx.scratch);
-                if sample {
-                    w.end_object();
-                }
-            }
-            Kind::FreeForm => {
-                open(w);
-                record::emit_record_members(rng, ctx, w);
-                w.end_object();
-            }
-            Kind::Schema(schema) => schema.emit_instance(rng, ctx, w, sample.then_some(index)),
-            Kind::Conversation(template) => {
-                let d = &mut s.run.dialogue;
-                template.fill(rng, &mut s.fill, &mut s.slots, d);
-                self.emit_conversation(d, &[], sample, open, &mut ctx.scratch, w);
-            }
-            Kind::ToolUse(agent) => {
-                agent.conversation(&mut RunCtx {
-                    rng,
-                    ectx: ctx,
-                    fctx: &mut s.fill,
-                    s: &mut s.run,
-                });
-                let d = &s.run.dialogue;
-                self.emit_conversation(d, &agent.tools, sample, open, &mut ctx.scratch, w);
-            }
-            Kind::ToolCall(tools) => {
-                // One tool needs no draw, so a single-tool plan keeps its historical output.
-                let t = match tools.len() {
-                    1 => &tools[0],
-                    n => &tools[rng.index(n)],
-                };
-                open(w);
-                tool::emit_call_members(t, rng, ctx, &mut s.args, w);
-                w.end_object();
-            }
-            Kind::AgentTrace(agent) => {
-                agent.trace(&mut RunCtx {
-                    rng,
-                    ectx: ctx,
-                    fctx: &mut s.fill,
-                    s: &mut s.run,
-                });
-                let d = &s.run.dialogue;
-                match &self.export {
-                    Some(x) => x.emit(d, &agent.tools, &mut ctx.scratch, w),
-                    None => {
-                        open(w);
-                        trace::emit_trace_members(
-                            d,
-                            &agent.tools,
-                            &agent.cfg.model,
-                            &mut ctx.scratch,
-                            w,
-                        );
-                        w.end_object();
-                    }
-                }
-            }
-        }
-    }
-
-    /// Writes a conversation in the plan's format (natively: `{"index", "turns"}` or the turns).
-    fn emit_conversation(
-        &self,
-        d: &crate::agent::Dialogue,
-        tools: &[Tool],
-        sample: bool,
-        open: impl Fn(&mut JsonWriter),
-        scratch: &mut String,
-        w: &mut JsonWriter,
-    ) {
-        if let Some(x) = &self.export {
-            return x.emit(d, tools, scratch, w);
-        }
-        if sample {
-            open(w);
-            w.key("turns");
-        }
-        turns::emit_turns(d, tools, scratch, w);
-        if sample {
-            w.end_object();
-        }
-    }
-}
-
-/// Whether a conversation plan is in tool-use mode: `constraints.mode` says so, else it is when
-/// the plan has tools.
-fn tool_use(spec: &Spec) -> Result<bool> {
-    match spec.constraints.get("mode") {
-        None | Some(Value::Null) => Ok(!spec.tools.is_empty()),
-        Some(Value::String(m)) if m == "tool_use" => {
-            if spec.tools.is_empty() {
-                return Err(Error::config(
-                    "tools",
-                    "tool_use mode needs at least one tool",
-                ));
-            }
-            Ok(true)
-        }
-        Some(Value::String(m)) if m == "template" => Ok(false),
-        Some(other) => Err(Error::config(
-            "constraints.mode",
-            format!("unknown conversation mode {other}; expected one of template, tool_use"),
-        )),
+        self.data.emit(rng, s, row, w);
     }
 }
 
 /// Compiles tools, rejecting duplicate names (a call must name exactly one tool).
-fn compile_tools(specs: &[ToolSpec]) -> Result<Vec<Tool>> {
+pub(crate) fn compile_tools(specs: &[ToolSpec]) -> Result<Vec<Tool>> {
     for (i, t) in specs.iter().enumerate() {
         if specs[..i].iter().any(|u| u.name == t.name) {
             return Err(Error::config(
@@ -430,7 +235,10 @@ fn compile_tools(specs: &[ToolSpec]) -> Result<Vec<Tool>> {
     specs.iter().map(Tool::compile).collect()
 }
 
-fn constraint_count(constraints: &Map<String, Value>, key: &str) -> Result<Option<usize>> {
+pub(crate) fn constraint_count(
+    constraints: &Map<String, Value>,
+    key: &str,
+) -> Result<Option<usize>> {
     match constraints.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(v) => match v.as_u64() {

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 /// Value pools for one locale. Every pool is non-empty; `*_ascii` pools are aligned with their
 /// source pool and hold an ASCII-folded, lowercase form (for e-mail local parts and usernames).
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Pools {
     pub first_names: Vec<String>,
     pub first_names_ascii: Vec<String>,
@@ -24,23 +25,52 @@ pub struct Pools {
 }
 
 impl Pools {
+    /// The pool names, in the order Python lists them (`ferrosynth.locales.POOL_KEYS` is this
+    /// tuple, exported by the binding as `_native.POOL_KEYS`).
+    pub const KEYS: [&'static str; 12] = [
+        "first_names",
+        "first_names_ascii",
+        "last_names",
+        "last_names_ascii",
+        "words",
+        "companies",
+        "cities",
+        "street_names",
+        "countries",
+        "email_domains",
+        "tlds",
+        "job_titles",
+    ];
+
+    /// The pools in [`Pools::KEYS`] order.
+    pub fn by_key(&self) -> [&Vec<String>; 12] {
+        [
+            &self.first_names,
+            &self.first_names_ascii,
+            &self.last_names,
+            &self.last_names_ascii,
+            &self.words,
+            &self.companies,
+            &self.cities,
+            &self.street_names,
+            &self.countries,
+            &self.email_domains,
+            &self.tlds,
+            &self.job_titles,
+        ]
+    }
+
+    /// Parses and validates pools from JSON (`{name: [values]}`, every key of [`Pools::KEYS`]).
+    pub fn from_json(json: &str) -> Result<Self> {
+        let pools: Pools =
+            serde_json::from_str(json).map_err(|e| Error::config("pools", e.to_string()))?;
+        pools.validate()?;
+        Ok(pools)
+    }
+
     /// Checks that every pool is usable; errors name the pool at fault.
     pub fn validate(&self) -> Result<()> {
-        let pools: [(&str, &Vec<String>); 12] = [
-            ("first_names", &self.first_names),
-            ("first_names_ascii", &self.first_names_ascii),
-            ("last_names", &self.last_names),
-            ("last_names_ascii", &self.last_names_ascii),
-            ("words", &self.words),
-            ("companies", &self.companies),
-            ("cities", &self.cities),
-            ("street_names", &self.street_names),
-            ("countries", &self.countries),
-            ("email_domains", &self.email_domains),
-            ("tlds", &self.tlds),
-            ("job_titles", &self.job_titles),
-        ];
-        for (name, pool) in pools {
+        for (name, pool) in Self::KEYS.into_iter().zip(self.by_key()) {
             if pool.is_empty() || pool.iter().any(String::is_empty) {
                 return Err(Error::config(
                     format!("pools.{name}"),

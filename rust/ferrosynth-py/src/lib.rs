@@ -1,10 +1,13 @@
 //! `ferrosynth._native`: the thin PyO3 binding over `ferrosynth-core`.
 //!
 //! This file is the table of contents; the translation lives in `plan.rs` (the compiled plan),
-//! `run.rs` (GIL release, Ctrl-C and progress) and `errors.rs` (core errors → Python exceptions).
+//! `run.rs` (GIL release, Ctrl-C and progress), `registry.rs` (the names of data types,
+//! formats and pools) and `errors.rs` (core errors → Python exceptions).
 
 mod errors;
+mod output;
 mod plan;
+mod registry;
 mod run;
 
 use pyo3::prelude::*;
@@ -18,7 +21,13 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         ferrosynth_core::write::DEFAULT_CHUNK_ROWS,
     )?;
     m.add("DEFAULT_ANCHOR", ferrosynth_core::time::DEFAULT_ANCHOR)?;
+    m.add("DATA_TYPES", registry::data_types(m.py())?)?;
+    m.add("FORMATS", registry::formats(m.py())?)?;
+    m.add("POOL_KEYS", registry::pool_keys(m.py())?)?;
+    m.add("CONSTRAINT_KEYS", registry::constraint_keys(m.py())?)?;
     m.add_class::<plan::Plan>()?;
+    m.add_class::<plan::Pools>()?;
+    m.add_class::<output::AtomicFile>()?;
     m.add_function(wrap_pyfunction!(plan::resolve_threads, m)?)?;
     m.add_function(wrap_pyfunction!(plan::placeholder_vocabulary, m)?)?;
     m.add_function(wrap_pyfunction!(plan::check_template, m)?)?;

@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use ferrosynth_core::plan::Kind;
 use ferrosynth_core::write::{self, columns, Encoding, Job, RunOptions, Span, DEFAULT_CHUNK_ROWS};
 use ferrosynth_core::Envelope;
 use pyo3::exceptions::PyValueError;
@@ -12,6 +11,23 @@ use pyo3::types::PyBytes;
 
 use crate::errors::to_py;
 use crate::run::detached;
+
+/// Value pools parsed and checked once, shared by every plan compiled with them.
+#[pyclass(module = "ferrosynth._native", frozen)]
+pub struct Pools {
+    inner: Arc<ferrosynth_core::Pools>,
+}
+
+#[pymethods]
+impl Pools {
+    #[new]
+    fn new(py: Python<'_>, json: &str) -> PyResult<Self> {
+        let parsed = py.detach(|| ferrosynth_core::Pools::from_json(json));
+        parsed
+            .map(|p| Pools { inner: Arc::new(p) })
+            .map_err(|e| to_py(py, e))
+    }
+}
 
 /// A compiled plan (see `_native.pyi` for the documented Python surface).
 #[pyclass(module = "ferrosynth._native", frozen)]
@@ -49,8 +65,10 @@ fn options(threads: Option<usize>, chunk_rows: Option<usize>) -> RunOptions {
 #[pymethods]
 impl Plan {
     #[new]
-    fn new(py: Python<'_>, spec: &str) -> PyResult<Self> {
-        let compiled = py.detach(|| ferrosynth_core::Plan::from_json(spec));
+    #[pyo3(signature = (spec, pools = None))]
+    fn new(py: Python<'_>, spec: &str, pools: Option<&Pools>) -> PyResult<Self> {
+        let pools = pools.map(|p| p.inner.clone());
+        let compiled = py.detach(|| ferrosynth_core::Plan::from_json_with(spec, pools));
         compiled
             .map(|p| Plan { inner: Arc::new(p) })
             .map_err(|e| to_py(py, e))
@@ -58,31 +76,20 @@ impl Plan {
 
     #[getter]
     fn data_type(&self) -> &'static str {
-        match self.inner.kind {
-            Kind::Text { .. } => "text",
-            Kind::FreeForm | Kind::Schema(_) => "json",
-            Kind::Conversation(_) | Kind::ToolUse(_) => "conversation",
-            Kind::ToolCall(_) => "tool_call",
-            Kind::AgentTrace(_) => "agent_trace",
-        }
+        self.inner.data_type()
     }
 
     /// Warnings from compiling the schema (unknown formats), in order.
     #[getter]
     fn warnings(&self) -> Vec<String> {
-        match &self.inner.kind {
-            Kind::Schema(s) => s.warnings.clone(),
-            _ => Vec::new(),
-        }
+        let schema = self.inner.data.schema();
+        schema.map(|s| s.warnings.clone()).unwrap_or_default()
     }
 
     /// How many samples `x-ferrosynth` uniqueness covers (`None` without unique fields).
     #[getter]
     fn unique_capacity(&self) -> Option<u64> {
-        match &self.inner.kind {
-            Kind::Schema(s) => s.unique_capacity,
-            _ => None,
-        }
+        self.inner.data.schema().and_then(|s| s.unique_capacity)
     }
 
     #[pyo3(signature = (raw, *, envelope = "bare", start = 0))]
@@ -97,11 +104,9 @@ impl Plan {
     #[getter]
     fn format(&self) -> &'static str {
         let format = self.inner.export.as_ref().map(|x| x.format);
-        let format = format.unwrap_or(ferrosynth_core::agent::Format::Ferrosynth);
-        ferrosynth_core::agent::Format::NAMES
-            .iter()
-            .find(|(_, f)| *f == format)
-            .map_or("ferrosynth", |(n, _)| n)
+        format
+            .unwrap_or(ferrosynth_core::agent::Format::Ferrosynth)
+            .name()
     }
 
     #[pyo3(signature = (seed, start, count, *, envelope = "sample", threads = None, chunk_rows = None, progress = None))]

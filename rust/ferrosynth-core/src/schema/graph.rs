@@ -128,27 +128,25 @@ fn edges(doc: &Doc, ptr: &str, map: &serde_json::Map<String, Value>) -> Vec<(Str
 pub fn check(doc: &Doc) -> Result<()> {
     let mut marks: HashMap<String, Mark> = HashMap::new();
     let mut stack: Vec<Frame> = Vec::new();
-    let push = |ptr: String,
-                marks: &mut HashMap<String, Mark>,
-                stack: &mut Vec<Frame>|
-     -> Result<()> {
-        if stack.len() >= MAX_CHAIN {
-            return Err(too_deep(ptr));
-        }
-        if marks.len() >= MAX_SUBSCHEMAS {
-            return Err(Error::schema(
-                ptr,
-                format!("the schema has more than {MAX_SUBSCHEMAS} subschemas"),
-            ));
-        }
-        let e = match doc.get(&ptr) {
-            Some(Value::Object(map)) => edges(doc, &ptr, map),
-            _ => Vec::new(),
+    let push =
+        |ptr: String, marks: &mut HashMap<String, Mark>, stack: &mut Vec<Frame>| -> Result<()> {
+            if stack.len() >= MAX_CHAIN {
+                return Err(too_deep(ptr));
+            }
+            if marks.len() >= MAX_SUBSCHEMAS {
+                return Err(Error::schema(
+                    ptr,
+                    format!("the schema has more than {MAX_SUBSCHEMAS} subschemas"),
+                ));
+            }
+            let e = match doc.get(&ptr) {
+                Some(Value::Object(map)) => edges(doc, &ptr, map),
+                _ => Vec::new(),
+            };
+            marks.insert(ptr.clone(), Mark::Open);
+            stack.push((ptr, e, 0));
+            Ok(())
         };
-        marks.insert(ptr.clone(), Mark::Open);
-        stack.push((ptr, e, 0));
-        Ok(())
-    };
     push(String::new(), &mut marks, &mut stack)?;
     while let Some(top) = stack.len().checked_sub(1) {
         let (ptr, e, next) = &mut stack[top];

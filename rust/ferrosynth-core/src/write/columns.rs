@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::agent::Format;
 use crate::json::JsonWriter;
-use crate::plan::{Kind, Plan};
+use crate::plan::Plan;
 use crate::schema::Node;
 
 /// A column type.
@@ -27,11 +27,11 @@ pub enum Col {
 }
 
 impl Col {
-    fn list(item: Col) -> Col {
+    pub(crate) fn list(item: Col) -> Col {
         Col::List(Box::new(item))
     }
 
-    fn fields(fields: &[(&str, Col)]) -> Col {
+    pub(crate) fn fields(fields: &[(&str, Col)]) -> Col {
         Col::Struct(
             fields
                 .iter()
@@ -107,79 +107,10 @@ impl Col {
 /// The column type of one sample (the `SyntheticDataset.samples` shape, `index` first), or of
 /// one record of the plan's export format.
 pub fn sample_columns(plan: &Plan) -> Col {
-    use Col::{Bool, Float, Int, Json, Str};
     if let Some(x) = &plan.export {
         return export_columns(x.format);
     }
-    match &plan.kind {
-        Kind::Text { .. } => Col::fields(&[("index", Int), ("text", Str)]),
-        Kind::FreeForm => Col::fields(&[
-            ("index", Int),
-            ("id", Str),
-            ("name", Str),
-            ("email", Str),
-            ("value", Float),
-            ("active", Bool),
-            ("tags", Col::list(Str)),
-            ("created_at", Str),
-        ]),
-        Kind::Schema(schema) => match node_columns(&schema.root) {
-            Col::Struct(mut fields) => {
-                fields.retain(|(n, _)| n != "index");
-                fields.insert(0, ("index".into(), Int));
-                Col::Struct(fields)
-            }
-            other => Col::Struct(vec![("index".into(), Int), ("value".into(), other)]),
-        },
-        Kind::Conversation(_) | Kind::ToolUse(_) => {
-            let turn = Col::fields(&[
-                ("role", Str),
-                ("content", Str),
-                ("tool_calls", Json),
-                ("tool_call_id", Str),
-            ]);
-            Col::fields(&[("index", Int), ("turns", Col::list(turn))])
-        }
-        Kind::ToolCall(_) => Col::fields(&[
-            ("index", Int),
-            ("id", Str),
-            ("type", Str),
-            (
-                "function",
-                Col::fields(&[("name", Str), ("arguments", Str)]),
-            ),
-        ]),
-        Kind::AgentTrace(_) => {
-            let step = Col::fields(&[
-                ("step", Int),
-                ("type", Str),
-                ("timestamp", Float),
-                ("content", Str),
-                ("tool", Str),
-                ("arguments", Json),
-                ("latency_ms", Int),
-                ("tokens", Int),
-                ("tool_call_id", Str),
-                ("status", Str),
-                ("error_type", Str),
-            ]);
-            Col::fields(&[
-                ("index", Int),
-                ("trace_id", Str),
-                ("agent", Str),
-                ("task", Str),
-                ("steps", Col::list(step)),
-                ("final_answer", Str),
-                ("success", Bool),
-                ("model", Str),
-                ("duration_ms", Int),
-                (
-                    "usage",
-                    Col::fields(&[("input_tokens", Int), ("output_tokens", Int)]),
-                ),
-            ])
-        }
-    }
+    plan.data.columns()
 }
 
 /// The column type of one record of a standard format: messages are typed where every message
@@ -226,8 +157,10 @@ pub fn node_columns(node: &Node) -> Col {
 fn columns_of(node: &Node, open: &mut Vec<*const crate::schema::Slot>) -> Col {
     let mut rec = |n: &Node| columns_of(n, open);
     match node {
-        // Objects with generated extra keys have no fixed fields.
-        Node::Object(obj) if !obj.extra_values().is_empty() => Col::Json,
+        // Objects with generated extra keys have no fixed fields; objects with no properties at
+        // all (`{"type": "object"}`) would be structs without fields, which Parquet cannot
+        // store: both are JSON strings (`"{}"`).
+        Node::Object(obj) if !obj.extra_values().is_empty() || obj.props.is_empty() => Col::Json,
         Node::Object(obj) => Col::Struct(
             obj.props
                 .iter()
@@ -303,6 +236,20 @@ mod tests {
         assert_eq!(unify([Col::Int, Col::Float].into_iter()), Col::Float);
         assert_eq!(unify([Col::Null, Col::Str].into_iter()), Col::Str);
         assert_eq!(unify([Col::Str, Col::Int].into_iter()), Col::Json);
+    }
+
+    #[test]
+    fn objects_without_properties_are_json_not_empty_structs() {
+        let schema = crate::schema::Schema::compile(&serde_json::json!({
+            "type": "object",
+            "properties": {"meta": {"type": "object"}, "n": {"type": "integer"}},
+            "required": ["meta", "n"]
+        }))
+        .unwrap();
+        assert_eq!(
+            node_columns(&schema.root),
+            Col::fields(&[("meta", Col::Json), ("n", Col::Int)])
+        );
     }
 
     #[test]

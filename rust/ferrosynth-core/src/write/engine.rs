@@ -83,7 +83,11 @@ impl Job<'_> {
         let chunk = self.chunk_rows(opts);
         let count = self.span.count;
         let n_chunks = count.div_ceil(chunk);
-        let threads = resolve_threads(opts.threads).min(n_chunks.max(1) as usize);
+        // One chunk needs no thread count (and no environment or core-count lookup).
+        let threads = match n_chunks {
+            0 | 1 => 1,
+            n => resolve_threads(opts.threads).min(n as usize),
+        };
         let mut reporter = Reporter {
             last: Instant::now(),
             progress,

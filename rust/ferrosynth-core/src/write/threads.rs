@@ -17,5 +17,12 @@ pub fn resolve_threads(explicit: Option<usize>) -> usize {
             return n;
         }
     }
-    std::thread::available_parallelism().map_or(1, usize::from)
+    cores()
+}
+
+/// The number of available cores, read once per process: on Linux the lookup reads cgroup
+/// files (tens of microseconds), which a one-sample call must not pay every time.
+pub fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from))
 }

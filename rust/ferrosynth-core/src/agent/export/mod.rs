@@ -40,6 +40,14 @@ impl Format {
         ("otel", Format::Otel),
     ];
 
+    /// The format's name, as [`Format::parse`] reads it.
+    pub fn name(self) -> &'static str {
+        Self::NAMES
+            .iter()
+            .find(|(_, f)| *f == self)
+            .map_or("ferrosynth", |(n, _)| n)
+    }
+
     /// The format called `name`; the error lists the valid names.
     pub fn parse(name: &str) -> Result<Self> {
         Self::NAMES
