@@ -4,6 +4,7 @@ ConfigErrors naming the argument."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import stat
@@ -208,3 +209,52 @@ def test_bad_batch_sizes_are_config_errors(batch_size: object) -> None:
     with pytest.raises(ConfigError) as caught:
         next(DataGenerator().iter_jsonl(CONFIG, batch_size=batch_size))  # type: ignore[arg-type]
     assert caught.value.field == "batch_size"
+
+
+def test_iter_arrow_honours_batch_size() -> None:
+    pytest.importorskip("pyarrow")
+    config = GeneratorConfig(data_type=DataType.agent_trace, count=25_000, seed=1)
+    sizes = [b.num_rows for b in DataGenerator().iter_arrow(config, batch_size=10_000)]
+    assert sizes == [10_000, 10_000, 5_000]
+
+
+def test_parquet_row_groups_are_the_batch_size(tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    from ferrosynth.io.arrow import BATCH_BYTES, DEFAULT_BATCH_ROWS, batch_rows_for
+
+    gen = DataGenerator()
+    sizes = {}
+    for data_type in (DataType.text, DataType.agent_trace):
+        probe = GeneratorConfig(data_type=data_type, count=1_000, seed=1)
+        rows = sizes[data_type] = batch_rows_for(gen.plan(probe), 1, 0, 1_000)
+        assert 1_024 <= rows <= DEFAULT_BATCH_ROWS
+        count = rows + 1_000
+        config = GeneratorConfig(data_type=data_type, count=count, seed=1)
+        gen.write(config, tmp_path / "t.parquet")
+        meta = pq.ParquetFile(tmp_path / "t.parquet").metadata
+        groups = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+        assert groups == [rows, 1_000]
+    # Wide records get fewer rows per group (about BATCH_BYTES of JSON each).
+    assert sizes[DataType.agent_trace] < sizes[DataType.text]
+    assert sizes[DataType.agent_trace] < BATCH_BYTES // 1_000
+
+
+def test_a_bare_object_property_is_stored_as_json_in_parquet(tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    schema = {
+        "type": "object",
+        "properties": {"meta": {"type": "object"}, "n": {"type": "integer"}},
+        "required": ["meta", "n"],
+    }
+    config = GeneratorConfig(data_type=DataType.json, schema=schema, count=20, seed=1)
+    DataGenerator().write(config, tmp_path / "o.parquet")
+    table = pq.read_table(tmp_path / "o.parquet")
+    assert table.column_names == ["index", "meta", "n"]
+    assert str(table.schema.field("meta").type) == "string"
+    expected = DataGenerator().generate(config).samples
+    assert [json.loads(m) for m in table.column("meta").to_pylist()] == [
+        s["meta"] for s in expected
+    ]
+    root = GeneratorConfig(data_type=DataType.json, schema={"type": "object"}, count=3, seed=1)
+    DataGenerator().write(root, tmp_path / "r.parquet")
+    assert pq.read_table(tmp_path / "r.parquet").column_names == ["index"]

@@ -24,11 +24,19 @@ if TYPE_CHECKING:
 
     from ferrosynth import _native
 
-__all__ = ["arrow_schema", "iter_record_batches", "require_pyarrow", "write_parquet"]
+__all__ = [
+    "arrow_schema",
+    "batch_rows_for",
+    "iter_record_batches",
+    "require_pyarrow",
+    "write_parquet",
+]
 
-#: Rows rendered per record batch (and per Parquet row group).
+#: Rows rendered per record batch (at most, per Parquet row group: each batch is written as one).
 DEFAULT_BATCH_ROWS = 131_072
 BLOCK_BYTES = 1 << 22
+#: JSON text per batch when writing Parquet (see :func:`batch_rows_for`).
+BATCH_BYTES = 1 << 24
 
 
 def require_pyarrow() -> Any:
@@ -89,10 +97,24 @@ def iter_record_batches(
         # 4 MiB blocks let pyarrow parse one batch on several threads.
         read = pa.json.ReadOptions(block_size=BLOCK_BYTES, use_threads=True)
         table = pa.json.read_json(pa.BufferReader(raw), read_options=read, parse_options=parse)
-        yield from table.to_batches()
+        # The reader returns one chunk per block (a few thousand rows); one batch of exactly
+        # `batch_rows` rows is what callers asked for, and what makes one Parquet row group.
+        yield from table.combine_chunks().to_batches()
         done += n
         if progress is not None:
             progress(done)
+
+
+def batch_rows_for(plan: _native.Plan, seed: int, start: int, count: int) -> int:
+    """Rows per batch (and Parquet row group) for about :data:`BATCH_BYTES` of JSON text:
+    :data:`DEFAULT_BATCH_ROWS` for small records, fewer for wide ones (agent traces are ~3 KB
+    a row), so that memory stays bounded whatever the record size. Sized from the first
+    1,000 rows."""
+    probe = min(count, 1_000)
+    if probe == 0:
+        return DEFAULT_BATCH_ROWS
+    per_row = max(1, len(plan.jsonl(seed, start, probe, shape="columnar", threads=1)) // probe)
+    return max(1_024, min(DEFAULT_BATCH_ROWS, BATCH_BYTES // per_row))
 
 
 def write_parquet(
@@ -109,11 +131,12 @@ def write_parquet(
     """Write samples to ``path`` as Parquet, atomically; return the bytes written."""
     pa = require_pyarrow()
     schema = arrow_schema(plan)
+    rows = batch_rows_for(plan, seed, start, count)
     # The one output layer: nothing at `path` until the last row group is written.
     with AtomicOutput(path) as out:
         with pa.parquet.ParquetWriter(out, schema, compression=compression) as writer:
             for batch in iter_record_batches(
-                plan, seed, start, count, threads=threads, progress=progress
+                plan, seed, start, count, batch_rows=rows, threads=threads, progress=progress
             ):
                 writer.write_batch(batch)
         size = out.tell()

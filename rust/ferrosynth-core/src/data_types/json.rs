@@ -60,6 +60,12 @@ impl DataType for SchemaRecords {
     }
 
     fn columns(&self) -> Col {
+        if let crate::schema::Node::Object(obj) = &self.0.root {
+            if obj.props.is_empty() && obj.extra_values().is_empty() {
+                // `{"type": "object"}` at the root: every row is `{"index": i}`.
+                return Col::fields(&[("index", Col::Int)]);
+            }
+        }
         match node_columns(&self.0.root) {
             Col::Struct(mut fields) => {
                 fields.retain(|(n, _)| n != "index");

@@ -157,8 +157,10 @@ pub fn node_columns(node: &Node) -> Col {
 fn columns_of(node: &Node, open: &mut Vec<*const crate::schema::Slot>) -> Col {
     let mut rec = |n: &Node| columns_of(n, open);
     match node {
-        // Objects with generated extra keys have no fixed fields.
-        Node::Object(obj) if !obj.extra_values().is_empty() => Col::Json,
+        // Objects with generated extra keys have no fixed fields; objects with no properties at
+        // all (`{"type": "object"}`) would be structs without fields, which Parquet cannot
+        // store: both are JSON strings (`"{}"`).
+        Node::Object(obj) if !obj.extra_values().is_empty() || obj.props.is_empty() => Col::Json,
         Node::Object(obj) => Col::Struct(
             obj.props
                 .iter()
@@ -234,6 +236,20 @@ mod tests {
         assert_eq!(unify([Col::Int, Col::Float].into_iter()), Col::Float);
         assert_eq!(unify([Col::Null, Col::Str].into_iter()), Col::Str);
         assert_eq!(unify([Col::Str, Col::Int].into_iter()), Col::Json);
+    }
+
+    #[test]
+    fn objects_without_properties_are_json_not_empty_structs() {
+        let schema = crate::schema::Schema::compile(&serde_json::json!({
+            "type": "object",
+            "properties": {"meta": {"type": "object"}, "n": {"type": "integer"}},
+            "required": ["meta", "n"]
+        }))
+        .unwrap();
+        assert_eq!(
+            node_columns(&schema.root),
+            Col::fields(&[("meta", Col::Json), ("n", Col::Int)])
+        );
     }
 
     #[test]
