@@ -388,6 +388,10 @@ impl Parser<'_> {
                     set
                 }
             }
+            // `\p` without `{...}` is an error in ECMA-262's unicode mode, and validators read
+            // it differently (identity escape, or a one-letter property): refuse it, found by
+            // the fuzzer (`^\plistipt=Greek}{3,10}$`).
+            'p' | 'P' => return Err(self.err("\\p and \\P need a property name in braces: \\p{L}")),
             'b' if in_class => CharSet::single(8),
             '-' if in_class => CharSet::single('-' as u32),
             _ => CharSet::single(self.char_escape(c)?),

@@ -83,6 +83,15 @@ mod tests {
         assert!(valid > 100, "only {valid} fixtures compiled and validated");
     }
 
+    /// Findings of the fuzzer, kept as regressions.
+    #[test]
+    fn fuzzer_findings_stay_fixed() {
+        // `\p` without braces: generated under one reading, validated under another.
+        let crash = br#"{"type": "object", "properties": {"s": {"type": "string",
+            "pattern": "^\\plistipt=Greek}{3,10}$"}}, "required": ["s"]}"#;
+        assert_eq!(check(crash), Ok(Outcome::Refused));
+    }
+
     #[test]
     fn garbage_and_refused_schemas_are_not_findings() {
         assert_eq!(check(b"not json"), Ok(Outcome::Refused));

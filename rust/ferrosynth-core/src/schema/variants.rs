@@ -140,7 +140,27 @@ fn branch(doc: &Doc, f: Facets, g: Group) -> Vec<Facets> {
 /// `const` values (a discriminator). `false` means "not proven", never "overlapping".
 fn disjoint(doc: &Doc, a: &str, b: &str) -> bool {
     use serde_json::Value;
-    let (Some(Value::Object(x)), Some(Value::Object(y))) = (doc.get(a), doc.get(b)) else {
+    // A branch that is only a `$ref` (the usual discriminated union) is judged by its target.
+    let target = |mut ptr: String| -> String {
+        for _ in 0..8 {
+            let Some(Value::Object(m)) = doc.get(&ptr) else {
+                break;
+            };
+            let Some(Value::String(r)) = m.get("$ref") else {
+                break;
+            };
+            if m.len() > 1 && !doc.draft.ref_overrides_siblings() {
+                break;
+            }
+            match doc.resolve(&ptr, r) {
+                Ok(t) => ptr = t,
+                Err(_) => break,
+            }
+        }
+        ptr
+    };
+    let (a, b) = (target(a.to_owned()), target(b.to_owned()));
+    let (Some(Value::Object(x)), Some(Value::Object(y))) = (doc.get(&a), doc.get(&b)) else {
         return false;
     };
     let opaque = |m: &serde_json::Map<String, Value>| {
@@ -393,6 +413,23 @@ mod tests {
             .collect();
         let out = super::super::testing::sample(serde_json::json!({"oneOf": branches}), 50);
         assert!(out.iter().all(|v| v["k"].is_u64()));
+    }
+
+    #[test]
+    fn a_discriminated_one_of_through_refs_compiles() {
+        let mut defs = serde_json::Map::new();
+        let mut branches = Vec::new();
+        for i in 0..40 {
+            defs.insert(
+                format!("t{i}"),
+                serde_json::json!({"type": "object", "properties": {"kind": {"const": format!("k{i}")},
+                    "n": {"type": "number"}}, "required": ["kind", "n"]}),
+            );
+            branches.push(serde_json::json!({"$ref": format!("#/definitions/t{i}")}));
+        }
+        let schema = serde_json::json!({"$schema": "http://json-schema.org/draft-07/schema#",
+            "definitions": serde_json::Value::Object(defs), "oneOf": branches});
+        assert_eq!(super::super::testing::sample(schema, 40).len(), 40);
     }
 
     use super::super::testing::sample;
