@@ -50,8 +50,8 @@ GOLDEN: dict[str, str] = {
     "conversation": "1374d1b34abaf63c92a82853c9fd720bad7d096d5d98b051b7b0432ffaa8c8c2",
     "code_assistant": "ce899fe3219c0d90ef09a121a76ba944ae01b0e5d7700968da6b97f17c7f0c10",
     "research_assistant": "71267261b01ea5b2bd0b617ce9c75ef831b88f05e204344f3561e8745a01dfa0",
-    "tool_call": "f0105672eebcf6909d45cad28ddcac785f9ae4565b404dbfe9c1420190aeea49",
-    "tool_call_email": "22f9cafd3d131719a2ed1803732046ac6f23bde1d7965381ca6fd434e596f2b4",
+    "tool_call": "db6814fa9737173fc905084c66af63e141da8f7a5d5980962cef1c5cbf949b57",
+    "tool_call_email": "2dcdc9faa25629120b5fd15f836ac9b51b716af8436441aec2975c78e60dafd1",
     "agent_trace": "a4b46366a21f1b510b3af45b7a58195f58cbe8b1627e9be0346f94cabba012bc",
     "persona": "be44bcd17486c330bbd947091110e183e521dbc8e0a72cb264f773fe43bf3d4b",
 }

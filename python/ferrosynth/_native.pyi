@@ -115,7 +115,8 @@ class Plan:
     def validate(
         self, raw: bytes, *, envelope: Literal["sample", "bare"] = "bare", start: int = 0
     ) -> None:
-        """Check every instance of a JSON array from :meth:`json_array` against the schema.
+        """Check every instance of a JSON array from :meth:`json_array` against the schema,
+        with the independent ``jsonschema`` crate (not the generator's own validator).
 
         Raises ``ValidationError`` (from ``ferrosynth.errors``) naming the first invalid sample
         (numbered from ``start``) and the JSON pointer inside it. Plans without a schema pass.

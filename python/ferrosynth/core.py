@@ -28,6 +28,7 @@ from ferrosynth.errors import ConfigError, SchemaWarning
 from ferrosynth.export import ExportFormat
 from ferrosynth.locales import LocalePools, pools_for
 from ferrosynth.models import ConversationTurn, DataType, GeneratorConfig, SyntheticDataset
+from ferrosynth.tools import check_names_for
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -254,11 +255,14 @@ class DataGenerator:
                 return cached
         check_constraints(config.data_type, config.constraints)
         spec = self._spec(config, export)
+        check_names_for(spec.get("tools"), export, "constraints.tools")
         try:
             head = orjson.dumps(spec)
         except TypeError as exc:
             limits.check_spec(spec)  # too deep, or contains itself: say where
             raise ConfigError(f"config is not JSON-serialisable: {exc}", "constraints") from exc
+        if b"null" in head:  # NaN and infinities are encoded as null: refuse them instead
+            limits.check_finite(spec)
         # The pools travel as a native handle, not in the spec: the cache key stays small.
         try:
             plan = _compile(head, _native_pools(self.pools))
@@ -559,8 +563,9 @@ class SchemaBasedGenerator:
     ) -> list[Any]:
         """Return ``count`` instances of ``schema`` (deterministic for a given ``seed``).
 
-        With ``validate=True`` every instance is also checked by an independent validator in
-        the Rust core (a safety net; a failure raises :class:`~ferrosynth.ValidationError`).
+        With ``validate=True`` every instance is also checked by an independent validator (the
+        Rust ``jsonschema`` crate, which shares no code with the generator; a failure raises
+        :class:`~ferrosynth.ValidationError`).
         Raises :class:`~ferrosynth.SchemaError` (a ``ValueError``) naming the JSON pointer of
         the first unsatisfiable or malformed node; an unknown ``format`` raises a
         :class:`~ferrosynth.SchemaWarning` once and still yields valid strings.

@@ -24,6 +24,7 @@ Example::
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -35,8 +36,10 @@ __all__ = [
     "MAX_NODES",
     "available_memory",
     "check_document",
+    "check_finite",
     "check_memory",
     "check_spec",
+    "find_non_finite",
 ]
 
 #: The deepest nesting of arrays/objects accepted in any input document (the native parser
@@ -125,6 +128,37 @@ def check_document(
             parent[4] = max(parent[4], depth)
             if parent[3] > MAX_NODES:
                 raise fail(too_big)
+
+
+def find_non_finite(doc: object) -> str | None:
+    """The JSON pointer of the first NaN or infinity in ``doc`` (not JSON: the encoder would
+    silently write ``null``), or ``None``."""
+    stack: list[tuple[str, object]] = [("", doc)]
+    seen: set[int] = set()
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            return where or "/"
+        if _is_container(value) and id(value) not in seen:
+            seen.add(id(value))
+            stack.extend((f"{where}/{k}", v) for k, v in reversed(_children(value)))
+    return None
+
+
+def check_finite(spec: Mapping[str, object]) -> None:
+    """Refuse NaN and infinities in the schema or constraints (JSON has no such numbers)."""
+    schema = spec.get("schema")
+    where = find_non_finite(schema)
+    if where is not None:
+        raise SchemaError(
+            f"schema at {where}: NaN and Infinity are not JSON numbers (use a finite number)",
+            where,
+        )
+    where = find_non_finite(spec.get("constraints"))
+    if where is not None:
+        raise ConfigError(
+            f"constraints{where}: NaN and Infinity are not JSON numbers", f"constraints{where}"
+        )
 
 
 def check_spec(spec: Mapping[str, object]) -> None:

@@ -44,7 +44,7 @@ from typing import Any, Union
 from ferrosynth.errors import ConfigError
 from ferrosynth.limits import MAX_DEPTH, check_document
 
-__all__ = ["ToolSource", "load_tools", "read_structured_file"]
+__all__ = ["ToolSource", "check_names_for", "load_tools", "read_structured_file"]
 
 #: What :func:`load_tools` accepts.
 ToolSource = Union[Sequence[Mapping[str, Any]], Mapping[str, Any], str, "os.PathLike[str]"]
@@ -168,4 +168,38 @@ def _one(item: object, where: str) -> dict[str, object]:
 def _schema(value: object, where: str) -> object:
     if not isinstance(value, (Mapping, bool)):
         raise ConfigError(f"{where}: a schema must be a mapping, got {type(value).__name__}", where)
-    return dict(value) if isinstance(value, Mapping) else value
+    if not isinstance(value, Mapping):
+        return value
+    schema = dict(value)
+    # A bare `{"type": "object"}` (common in MCP servers) breaks fine-tuning loaders that read
+    # `parameters.properties`: it gets an empty one, which changes nothing it admits.
+    if schema.get("type") == "object" and "properties" not in schema:
+        schema["properties"] = {}
+    return schema
+
+
+#: Tool names that OpenAI and Anthropic accept (MCP also allows dots and up to 128 characters).
+STRICT_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+#: Export formats whose tool names follow :data:`STRICT_NAME`.
+STRICT_FORMATS = frozenset({"openai", "anthropic", "sharegpt"})
+
+
+def check_names_for(tools: object, export: str, field: str = "tools") -> None:
+    """Refuse tool names the ``export`` format's consumers reject (``db.query``, over 64
+    characters): OpenAI and Anthropic require ``^[a-zA-Z0-9_-]{1,64}$``. Other formats keep MCP's
+    wider rule. Names are never renamed silently: the error says which tool and why."""
+    if export not in STRICT_FORMATS or not isinstance(tools, list):
+        return
+    for i, tool in enumerate(tools):
+        name = tool.get("name") if isinstance(tool, Mapping) else None
+        if isinstance(name, str) and not STRICT_NAME.match(name):
+            raise ConfigError(
+                f"{field}[{i}].name: {name!r} is not a valid tool name for the {export!r} format "
+                "(1-64 of A-Z a-z 0-9 _ -); rename the tool, e.g. "
+                f"{_suggest(name)!r}",
+                f"{field}[{i}].name",
+            )
+
+
+def _suggest(name: str) -> str:
+    return re.sub(r"[^a-zA-Z0-9_-]", "_", name)[:64] or "tool"

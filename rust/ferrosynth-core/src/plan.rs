@@ -144,9 +144,10 @@ impl Plan {
         let values: Vec<Value> = serde_json::from_slice(bytes)
             .map_err(|e| Error::config("instances", format!("not a JSON array: {e}")))?;
         for (i, v) in values.into_iter().enumerate() {
+            let mut original_index = None;
             let v = match (envelope, v) {
                 (Envelope::Sample, Value::Object(mut m)) => {
-                    m.shift_remove("index");
+                    original_index = m.shift_remove("index");
                     match m.remove("value") {
                         Some(inner)
                             if m.is_empty()
@@ -163,7 +164,19 @@ impl Plan {
                 }
                 (_, v) => v,
             };
-            if let Err(f) = schema.check(&v) {
+            // A record's own `index` property took the sample's `index` key: with the key
+            // removed above, a record that had one is checked with it put back.
+            let checked = match (&original_index, schema.check(&v)) {
+                (Some(ix), Err(_)) if schema.has_index_property() => {
+                    let mut with = v.clone();
+                    if let Value::Object(m) = &mut with {
+                        m.insert("index".into(), ix.clone());
+                    }
+                    schema.check(&with)
+                }
+                (_, r) => r,
+            };
+            if let Err(f) = checked {
                 let at = if f.instance.is_empty() {
                     "#".to_owned()
                 } else {

@@ -115,7 +115,7 @@ const GOLDEN: &[(&str, &str)] = &[
     ("json_schema_w1", "c11bb95f5bdcb079"),
     ("conversation", "7aa6a9d0346309cf"),
     ("conversation_tool_use", "206dc1d36a7b402c"),
-    ("tool_call", "705a01d6cce4a735"),
+    ("tool_call", "63458e050b6e3ffa"),
     ("agent_trace", "5d75544087803448"),
     ("agent_trace_openai", "f3625ddbedf6d498"),
     ("agent_trace_otel", "1345def78ebe037d"),

@@ -58,18 +58,21 @@ impl Tool {
             None => Node::Object(Default::default()),
             Some(doc) => schema::compile(doc, &pointer)?,
         };
-        let Node::Object(obj) = &params else {
+        // Any schema whose instances are all objects will do: a root `$ref` into `$defs`,
+        // `allOf`/`anyOf`/`oneOf` of objects, `if`/`then` (what Pydantic and real APIs emit).
+        if !params.always_object() {
             return Err(Error::schema(
                 pointer,
-                "tool parameters must be an object schema",
+                "tool parameters must be a schema whose instances are objects (`type: object`)",
             ));
-        };
-        let subject = obj
-            .props
-            .iter()
-            .filter(|p| matches!(p.node, Node::String(_)))
-            .min_by_key(|p| !p.required)
-            .map(|p| p.name.clone());
+        }
+        let subject = params.first_object().and_then(|obj| {
+            obj.props
+                .iter()
+                .filter(|p| matches!(p.node, Node::String(_)))
+                .min_by_key(|p| !p.required)
+                .map(|p| p.name.clone())
+        });
         let output = match &spec.output_schema {
             None => None,
             Some(doc) => Some(schema::compile(
@@ -122,12 +125,6 @@ pub fn push_id_body(out: &mut String, rng: &mut Rng) {
     }
 }
 
-/// Appends an OpenAI-style call id: `call_` and 24 base-62 characters.
-pub fn push_call_id(out: &mut String, rng: &mut Rng) {
-    out.push_str("call_");
-    push_id_body(out, rng);
-}
-
 /// Writes the `id`, `type` and `function` members of a tool call (inside an open object).
 pub fn emit_call_members(
     tool: &Tool,
@@ -136,8 +133,10 @@ pub fn emit_call_members(
     args: &mut JsonWriter,
     w: &mut JsonWriter,
 ) {
+    // The reference's tool calls carry `str(uuid.uuid4())` ids (the formats that need
+    // OpenAI-style `call_` ids write them in their own exports).
     ctx.scratch.clear();
-    push_call_id(&mut ctx.scratch, rng);
+    crate::rng::push_uuid(&mut ctx.scratch, &rng.uuid_bytes());
     w.key("id");
     w.str(&ctx.scratch);
     w.key("type");

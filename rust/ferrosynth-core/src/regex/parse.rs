@@ -480,11 +480,11 @@ impl Parser<'_> {
                 self.pos += 1;
                 break;
             }
-            let lo = self.class_atom()?;
+            let (lo, lo_point) = self.class_atom()?;
             if self.peek() == Some('-') && self.chars.get(self.pos + 1).is_some_and(|&c| c != ']') {
                 self.pos += 1;
-                let hi = self.class_atom()?;
-                match (single(&lo), single(&hi)) {
+                let (hi, hi_point) = self.class_atom()?;
+                match (lo_point, hi_point) {
                     (Some(a), Some(b)) if a <= b => {
                         set = set.union(&CharSet::from_ranges(vec![(a, b)]));
                     }
@@ -504,25 +504,33 @@ impl Parser<'_> {
         Ok(Ast::Class(if negate { set.negate() } else { set }))
     }
 
-    fn class_atom(&mut self) -> Result<CharSet, String> {
+    /// One class atom: its set, and its code point when it is one character. The code point
+    /// matters for a lone surrogate (`\\ud800`): its set is empty (no string can hold it), yet
+    /// it still ends a range (`[\\ud800-\\udfff]` is the surrogate block, not `-`).
+    fn class_atom(&mut self) -> Result<(CharSet, Option<u32>), String> {
         let c = self
             .peek()
             .ok_or_else(|| self.err("unterminated character class"))?;
         self.pos += 1;
         if c == '\\' {
             if self.peek().is_some_and(|d| d.is_ascii_digit() && d != '0') {
-                return Ok(CharSet::single(self.legacy_octal()));
+                let v = self.legacy_octal();
+                return Ok((CharSet::single(v), Some(v)));
             }
-            return self.class_escape(true);
+            let start = self.pos;
+            let set = self.class_escape(true)?;
+            let text: String = self.chars[start..self.pos].iter().collect();
+            let point = match set.ranges() {
+                [(a, b)] if a == b => Some(*a),
+                [] => text
+                    .strip_prefix('u')
+                    .filter(|h| h.len() == 4)
+                    .and_then(|h| u32::from_str_radix(h, 16).ok()),
+                _ => None,
+            };
+            return Ok((set, point));
         }
-        Ok(CharSet::single(c as u32))
-    }
-}
-
-fn single(set: &CharSet) -> Option<u32> {
-    match set.ranges() {
-        [(a, b)] if a == b => Some(*a),
-        _ => None,
+        Ok((CharSet::single(c as u32), Some(c as u32)))
     }
 }
 

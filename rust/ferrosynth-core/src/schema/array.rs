@@ -271,7 +271,8 @@ fn unique_mode(plain: bool, rest: Option<&Node>) -> Unique {
         return Unique::Redraw;
     }
     match rest {
-        Some(Node::Enum(values)) => Unique::Values(values.clone()),
+        // `1` and `1.0` are the same JSON value: draw among distinct values only.
+        Some(Node::Enum(values)) => Unique::Values(distinct_values(values)),
         Some(Node::Const(v)) => Unique::Values(vec![v.clone()]),
         Some(Node::Boolean) => {
             Unique::Values(vec![b"true".to_vec().into(), b"false".to_vec().into()])
@@ -406,6 +407,17 @@ impl ArrayNode {
             seen.push(item.buf);
         }
     }
+}
+
+/// The values that differ as JSON values (`1` and `1.0` are one value), in order.
+fn distinct_values(values: &[Box<[u8]>]) -> Vec<Box<[u8]>> {
+    let mut out: Vec<Box<[u8]>> = Vec::with_capacity(values.len());
+    for v in values {
+        if !out.iter().any(|o| same(o, v)) {
+            out.push(v.clone());
+        }
+    }
+    out
 }
 
 /// JSON equality of two serialised values, cheap for the common case of equal bytes.

@@ -54,6 +54,35 @@ const DATA_KEYWORDS: &[&str] = &[
     "x-ferrosynth",
 ];
 
+/// Keywords whose values are subschemas, arrays of subschemas or maps of subschemas.
+const SCHEMA_KEYWORDS: &[&str] = &[
+    "$defs",
+    "definitions",
+    "properties",
+    "patternProperties",
+    "dependentSchemas",
+    "dependencies",
+    "additionalProperties",
+    "propertyNames",
+    "unevaluatedProperties",
+    "items",
+    "prefixItems",
+    "additionalItems",
+    "contains",
+    "unevaluatedItems",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contentSchema",
+    // OpenAPI documents keep their schemas under `components/schemas`.
+    "components",
+    "schemas",
+];
+
 /// Keywords whose values map names to schemas.
 const NAME_MAPS: &[&str] = &[
     "$defs",
@@ -116,7 +145,12 @@ impl Doc {
             Value::Object(map) => {
                 let mut base = base;
                 let id_key = if self.draft == Draft::D4 { "id" } else { "$id" };
-                if let Some(id) = map.get(id_key).and_then(Value::as_str) {
+                // Up to draft 7 every keyword beside `$ref` is ignored, `$id` included.
+                let id = match map.get(id_key) {
+                    _ if self.draft.ref_overrides_siblings() && map.contains_key("$ref") => None,
+                    id => id,
+                };
+                if let Some(id) = id.and_then(Value::as_str) {
                     if let Some(anchor) = id.strip_prefix('#') {
                         self.anchors
                             .insert((base.clone(), anchor.to_owned()), ptr.clone());
@@ -153,7 +187,10 @@ impl Doc {
                 }
                 self.bases.insert(ptr.clone(), base.clone());
                 for (k, child) in map {
-                    if DATA_KEYWORDS.contains(&k.as_str()) {
+                    // Only subschemas are searched for `$id` and anchors: an `$id` inside an
+                    // unknown keyword (or a data keyword) identifies nothing.
+                    if DATA_KEYWORDS.contains(&k.as_str()) || !SCHEMA_KEYWORDS.contains(&k.as_str())
+                    {
                         continue;
                     }
                     let child_ptr = format!("{ptr}/{}", super::pointer_token(k));

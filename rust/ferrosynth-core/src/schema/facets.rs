@@ -234,6 +234,14 @@ impl Facets {
             }
         }
         for key in ["$dynamicRef", "$recursiveRef"] {
+            // Each draft has its own: `$recursiveRef` in 2019-09, `$dynamicRef` in 2020-12.
+            let known = match key {
+                "$dynamicRef" => doc.draft >= Draft::D2020,
+                _ => doc.draft == Draft::D2019,
+            };
+            if !known {
+                continue;
+            }
             if let Some(Value::String(r)) = map.get(key) {
                 self.via_ref = true;
                 match dynamic_target(doc, ptr, r, key == "$recursiveRef") {
@@ -283,7 +291,10 @@ impl Facets {
             }
             self.intersect_consts(items, &at("enum"));
         }
-        if let Some(c) = map.get("const") {
+        // Keywords a draft does not know are ignored under it (`const` before draft 6, ...).
+        let d6 = doc.draft >= Draft::D6;
+        let d2019 = doc.draft >= Draft::D2019;
+        if let Some(c) = map.get("const").filter(|_| d6) {
             self.intersect_consts(vec![c.clone()], &at("const"));
         }
         let draft4 = doc.draft == Draft::D4;
@@ -306,7 +317,7 @@ impl Facets {
                         self.tighten_lo(m, true);
                     }
                 }
-                Value::Number(n) => self.tighten_lo(n.as_f64().unwrap_or(0.0), true),
+                Value::Number(n) if !draft4 => self.tighten_lo(n.as_f64().unwrap_or(0.0), true),
                 _ => {}
             }
         }
@@ -317,7 +328,7 @@ impl Facets {
                         self.tighten_hi(m, true);
                     }
                 }
-                Value::Number(n) => self.tighten_hi(n.as_f64().unwrap_or(0.0), true),
+                Value::Number(n) if !draft4 => self.tighten_hi(n.as_f64().unwrap_or(0.0), true),
                 _ => {}
             }
         }
@@ -354,9 +365,10 @@ impl Facets {
         // Arrays.
         let (prefix_key, rest_key) = match map.get("items") {
             Some(Value::Array(_)) => ("items", "additionalItems"),
+            _ if doc.draft < Draft::D2020 => ("", "items"),
             _ => ("prefixItems", "items"),
         };
-        let prefix: Vec<String> = match map.get(prefix_key) {
+        let prefix: Vec<String> = match map.get(prefix_key).filter(|_| !prefix_key.is_empty()) {
             Some(Value::Array(items)) => (0..items.len())
                 .map(|i| format!("{}/{i}", at(prefix_key)))
                 .collect(),
@@ -379,7 +391,7 @@ impl Facets {
         if map.get("uniqueItems") == Some(&Value::Bool(true)) {
             self.unique = true;
         }
-        if map.contains_key("contains") {
+        if map.contains_key("contains") && d6 {
             let new_keys = doc.draft >= Draft::D2019;
             let min = if new_keys {
                 map.get("minContains").and_then(count).unwrap_or(1)
@@ -397,7 +409,7 @@ impl Facets {
                 max,
             });
         }
-        if map.contains_key("unevaluatedItems") {
+        if map.contains_key("unevaluatedItems") && d2019 {
             self.uneval_items.push(at("unevaluatedItems"));
         }
         // Objects.
@@ -455,16 +467,19 @@ impl Facets {
                 Some(Some(n)) => self.max_props = Some(self.max_props.map_or(n, |m| m.min(n))),
             }
         }
-        if map.contains_key("propertyNames") {
+        if map.contains_key("propertyNames") && d6 {
             self.property_names.push(at("propertyNames"));
         }
-        if map.contains_key("unevaluatedProperties") {
+        if map.contains_key("unevaluatedProperties") && d2019 {
             self.uneval_props.push(at("unevaluatedProperties"));
         }
         for key in ["dependentRequired", "dependentSchemas", "dependencies"] {
             let Some(Value::Object(deps)) = map.get(key) else {
                 continue;
             };
+            if key != "dependencies" && !d2019 {
+                continue;
+            }
             for (name, dep) in deps {
                 match dep {
                     Value::Array(req) if key != "dependentSchemas" => {

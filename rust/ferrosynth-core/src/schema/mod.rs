@@ -18,12 +18,14 @@ pub mod doc;
 mod emit;
 pub mod facets;
 mod formats;
+pub mod fuzzing;
 pub mod graph;
 mod height;
 pub mod hints;
 mod node;
 mod number;
 mod object;
+pub mod oracle;
 mod string;
 #[cfg(test)]
 mod testing;
@@ -61,6 +63,7 @@ pub struct Schema {
     pub unique_capacity: Option<u64>,
     validator: Arc<Validator>,
     root_id: VId,
+    oracle: Arc<oracle::Oracle>,
 }
 
 impl Schema {
@@ -99,6 +102,7 @@ impl Schema {
             unique_capacity: c.unique_capacity,
             validator: Arc::new(validator),
             root_id,
+            oracle: Arc::new(oracle::Oracle::new(&doc.root)),
         })
     }
 
@@ -116,6 +120,29 @@ impl Schema {
             return;
         };
         if let Node::Object(obj) = &self.root {
+            if self.has_index_property() {
+                // As the reference's `{"index": i, **record}`: a record's own `index` keeps the
+                // first place and its value; one key, never two.
+                let mut tmp = JsonWriter::default();
+                tmp.begin_object();
+                obj.emit_props(rng, ctx, &mut tmp);
+                tmp.end_object();
+                let mut record: serde_json::Map<String, Value> =
+                    serde_json::from_slice(&tmp.buf).unwrap_or_default();
+                let own = record.shift_remove("index");
+                w.begin_object();
+                w.key("index");
+                match own {
+                    Some(v) => w.raw(&compile::serialise(&v)),
+                    None => w.int(i as i64),
+                }
+                for (k, v) in &record {
+                    w.key(k);
+                    w.raw(&compile::serialise(v));
+                }
+                w.end_object();
+                return;
+            }
             w.begin_object();
             w.key("index");
             w.int(i as i64);
@@ -141,8 +168,30 @@ impl Schema {
         w.end_object();
     }
 
-    /// Checks an instance against the schema (the `validate=True` safety net).
+    /// Whether the root object declares a property named `index` (the samples' own key).
+    pub fn has_index_property(&self) -> bool {
+        matches!(&self.root, Node::Object(o) if o.props.iter().any(|p| p.name == "index"))
+    }
+
+    /// Checks an instance against the schema with the independent validator (the
+    /// `validate=True` safety net: the `jsonschema` crate, see [`oracle`]).
+    /// A schema the crate cannot read (a pattern its regex dialect refuses, e.g. lone
+    /// surrogate escapes) is checked by ferrosynth's own validator instead.
     pub fn check(&self, value: &Value) -> std::result::Result<(), Failure> {
+        if self.oracle.usable() {
+            self.oracle.check(value)
+        } else {
+            self.check_own(value)
+        }
+    }
+
+    /// Whether the independent validator can read this schema (see [`oracle`]).
+    pub fn oracle_usable(&self) -> bool {
+        self.oracle.usable()
+    }
+
+    /// Checks an instance with ferrosynth's own validator (the one the generator uses).
+    pub fn check_own(&self, value: &Value) -> std::result::Result<(), Failure> {
         self.validator.check(self.root_id, value)
     }
 }

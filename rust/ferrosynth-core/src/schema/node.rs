@@ -180,3 +180,34 @@ impl Link {
         }
     }
 }
+
+impl Node {
+    /// Whether every instance of this node is a JSON object (what tool `parameters` need).
+    /// A recursive back edge counts as an object: it only recurs into nodes being checked.
+    pub fn always_object(&self) -> bool {
+        let is_obj = |b: &[u8]| b.first() == Some(&b'{');
+        match self {
+            Node::Object(_) => true,
+            Node::Const(b) => is_obj(b),
+            Node::Enum(vs) => vs.iter().all(|v| is_obj(v)),
+            Node::Weighted(w) => w.values.iter().all(|v| is_obj(v)),
+            Node::Choice(c) => c.nodes.iter().all(Node::always_object),
+            Node::Ref(Link::Strong(slot)) => slot.node.get().is_some_and(Node::always_object),
+            Node::Ref(Link::Back(_)) => true,
+            Node::Checked(c) => c.inner().always_object(),
+            _ => false,
+        }
+    }
+
+    /// The first object node reachable without stepping into data (the declared properties of
+    /// a tool's arguments, whatever wraps them: `$ref`, `anyOf`, checks).
+    pub fn first_object(&self) -> Option<&ObjectNode> {
+        match self {
+            Node::Object(o) => Some(o),
+            Node::Choice(c) => c.nodes.iter().find_map(Node::first_object),
+            Node::Ref(Link::Strong(slot)) => slot.node.get().and_then(Node::first_object),
+            Node::Checked(c) => c.inner().first_object(),
+            _ => None,
+        }
+    }
+}

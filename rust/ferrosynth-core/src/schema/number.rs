@@ -133,22 +133,34 @@ impl Compiler<'_> {
             let (dlo, dhi) = name.and_then(hints::integer_range).unwrap_or((0, 1000));
             (lo, hi) = window(lo, hi, dlo as f64, dhi as f64);
             let (lo, hi) = (lo.unwrap_or(0.0), hi.unwrap_or(0.0));
+            let (mut lo, mut hi) = (lo as i128, hi as i128);
+            // Beyond 2^53 a float bound is rounded: read the keywords again, exactly.
+            if lo.abs() >= EXACT || hi.abs() >= EXACT {
+                let (elo, ehi) = exact_int_bounds(self.doc, &f.pos);
+                lo = elo.map_or(lo, |e| if lo.abs() >= EXACT { e } else { lo.max(e) });
+                hi = ehi.map_or(hi, |e| if hi.abs() >= EXACT { e } else { hi.min(e) });
+            }
             if lo > hi {
                 return Err(Error::schema(
                     at,
                     format!("no integer lies between {} and {}", show(f.lo), show(f.hi)),
                 ));
             }
-            return Ok(Node::Integer {
-                lo: lo as i64,
-                hi: hi as i64,
-            });
+            let (Ok(lo), Ok(hi)) = (i64::try_from(lo), i64::try_from(hi)) else {
+                return Err(Error::schema(
+                    at,
+                    "integer bounds beyond the 64-bit range are not supported",
+                ));
+            };
+            return Ok(Node::Integer { lo, hi });
         }
         if simple {
             let (dlo, dhi, decimals) = name.and_then(hints::number_range).unwrap_or((0.0, 1.0, 4));
             let step = 10f64.powi(-decimals);
-            let lo = f.lo.map(|(x, e)| if e { x + step } else { x });
-            let hi = f.hi.map(|(x, e)| if e { x - step } else { x });
+            // Past 2^53 a step may vanish in rounding (`1e300 + 0.0001 == 1e300`): then the
+            // next float beyond an exclusive bound is the closest value that satisfies it.
+            let lo = f.lo.map(|(x, e)| if e { above(x, step) } else { x });
+            let hi = f.hi.map(|(x, e)| if e { -above(-x, step) } else { x });
             let (lo, hi) = window(lo, hi, dlo, dhi);
             let (lo, hi) = (lo.unwrap_or(0.0), hi.unwrap_or(0.0));
             if lo > hi {
@@ -329,6 +341,72 @@ fn window(lo: Option<f64>, hi: Option<f64>, dlo: f64, dhi: f64) -> (Option<f64>,
         (None, Some(h)) => (Some(if h > dlo { dlo } else { h - width }), Some(h)),
         (None, None) => (Some(dlo), Some(dhi)),
     }
+}
+
+/// Integers from here on are not all floats (2^53).
+const EXACT: i128 = 1 << 53;
+
+/// `x + step`, or the next float above `x` when the step is lost to rounding.
+fn above(x: f64, step: f64) -> f64 {
+    let y = x + step;
+    if y > x || !x.is_finite() {
+        return y;
+    }
+    let bits = x.to_bits();
+    if x == 0.0 {
+        f64::from_bits(1)
+    } else if x > 0.0 {
+        f64::from_bits(bits + 1)
+    } else {
+        f64::from_bits(bits - 1)
+    }
+}
+
+/// The integer bounds of the subschemas `pos`, exactly (integer keywords read as integers).
+fn exact_int_bounds(doc: &super::doc::Doc, pos: &[String]) -> (Option<i128>, Option<i128>) {
+    use serde_json::Value;
+    let int = |v: &Value| -> Option<(i128, bool)> {
+        if let Some(i) = v.as_i64() {
+            return Some((i128::from(i), true));
+        }
+        if let Some(u) = v.as_u64() {
+            return Some((i128::from(u), true));
+        }
+        let f = v.as_f64()?;
+        Some((f as i128, f.fract() == 0.0))
+    };
+    let draft4 = doc.draft == super::doc::Draft::D4;
+    let (mut lo, mut hi): (Option<i128>, Option<i128>) = (None, None);
+    let mut up = |x: i128| lo = Some(lo.map_or(x, |l| l.max(x)));
+    let mut down = |x: i128| hi = Some(hi.map_or(x, |h| h.min(x)));
+    for p in pos {
+        let Some(Value::Object(m)) = doc.get(p) else {
+            continue;
+        };
+        let excl_min = draft4 && m.get("exclusiveMinimum") == Some(&Value::Bool(true));
+        let excl_max = draft4 && m.get("exclusiveMaximum") == Some(&Value::Bool(true));
+        if let Some((v, whole)) = m.get("minimum").and_then(int) {
+            up(if excl_min && whole {
+                v + 1
+            } else if whole {
+                v
+            } else {
+                v + 1
+            });
+        }
+        if let Some((v, whole)) = m.get("maximum").and_then(int) {
+            down(if excl_max && whole { v - 1 } else { v });
+        }
+        if !draft4 {
+            if let Some((v, _)) = m.get("exclusiveMinimum").and_then(int) {
+                up(v + 1);
+            }
+            if let Some((v, whole)) = m.get("exclusiveMaximum").and_then(int) {
+                down(if whole { v - 1 } else { v });
+            }
+        }
+    }
+    (lo, hi)
 }
 
 fn show(b: Option<(f64, bool)>) -> String {

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs the schema fuzzer for SECONDS (default 60) on stable Rust, without cargo-fuzz: the same
+# coverage instrumentation cargo-fuzz uses (SanitizerCoverage, no sanitizer), libFuzzer from the
+# libfuzzer-sys crate. Seeded from the test fixtures; the corpus grows under fuzz/corpus/schema
+# and findings land in fuzz/artifacts/. Extra arguments go to libFuzzer (e.g. -jobs=4).
+#   fuzz/run.sh 60                      # the CI smoke run
+#   nice -n 19 fuzz/run.sh 36000 -jobs=2 # a long run
+set -euo pipefail
+cd "$(dirname "$0")"
+secs="${1:-60}"
+shift || true
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+export RUSTFLAGS="--cfg fuzzing -Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
+-Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
+-Cllvm-args=-sanitizer-coverage-trace-compares -Cdebug-assertions -Coverflow-checks"
+# An explicit --target keeps the instrumentation off build scripts and proc-macros (as
+# cargo-fuzz does).
+triple="$(rustc -vV | sed -n 's/^host: //p')"
+cargo build --quiet --release --bin schema --target "$triple"
+mkdir -p corpus/schema artifacts
+cp -n ../tests/fixtures/schemas/*.json corpus/schema/ 2>/dev/null || true
+exec "$CARGO_TARGET_DIR/$triple/release/schema" corpus/schema -dict=schema.dict \
+    -max_total_time="$secs" -timeout=10 -rss_limit_mb=4096 -max_len=8192 \
+    -artifact_prefix=artifacts/ -print_final_stats=1 "$@"

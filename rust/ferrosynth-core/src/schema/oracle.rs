@@ -1,0 +1,142 @@
+//! The independent validator behind `validate=True`: the maintained `jsonschema` crate (tracks
+//! the official JSON-Schema-Test-Suite, honours each draft's own vocabulary from `$schema`,
+//! formats asserted), so that the generator and the check cannot share a bug.
+//!
+//! ferrosynth's own validator ([`super::validate`]) still serves the generator (filtering
+//! `enum`s, residual checks); this one only checks finished instances. It is built on first use
+//! (a schema that is never validated never pays for it). Two adaptations keep it faithful to
+//! what ferrosynth accepts: OpenAPI 3.0 `nullable: true` widens `type` to `null` (as the
+//! generator reads it), and a schema the crate cannot build is reported as a [`Failure`] rather
+//! than silently passing.
+
+use std::sync::OnceLock;
+
+use serde_json::{Map, Value};
+
+use super::validate::Failure;
+
+/// Keywords whose values are data, never schemas (left untouched by the `nullable` rewrite).
+const DATA: &[&str] = &[
+    "enum",
+    "const",
+    "default",
+    "examples",
+    "example",
+    "x-ferrosynth",
+];
+
+/// A lazily built `jsonschema` validator for one document.
+#[derive(Debug)]
+pub struct Oracle {
+    schema: Value,
+    built: OnceLock<Result<jsonschema::Validator, String>>,
+}
+
+impl Oracle {
+    pub fn new(schema: &Value) -> Oracle {
+        Oracle {
+            schema: denullable(schema),
+            built: OnceLock::new(),
+        }
+    }
+
+    fn validator(&self) -> &Result<jsonschema::Validator, String> {
+        self.built.get_or_init(|| {
+            jsonschema::options()
+                .should_validate_formats(true)
+                .build(&self.schema)
+                .map_err(|e| e.to_string())
+        })
+    }
+
+    /// Whether the `jsonschema` crate accepts the schema (it may refuse a pattern dialect or a
+    /// format ferrosynth reads).
+    pub fn usable(&self) -> bool {
+        self.validator().is_ok()
+    }
+
+    /// Checks `value`, explaining the first failure.
+    pub fn check(&self, value: &Value) -> Result<(), Failure> {
+        match self.validator() {
+            Err(e) => Err(Failure {
+                instance: String::new(),
+                keyword: String::new(),
+                message: format!("the independent validator cannot use this schema: {e}"),
+            }),
+            Ok(v) => match v.iter_errors(value).next() {
+                None => Ok(()),
+                Some(e) => Err(Failure {
+                    instance: e.instance_path().to_string(),
+                    keyword: e.schema_path().to_string(),
+                    message: e.to_string(),
+                }),
+            },
+        }
+    }
+}
+
+impl Clone for Oracle {
+    fn clone(&self) -> Self {
+        Oracle {
+            schema: self.schema.clone(),
+            built: OnceLock::new(),
+        }
+    }
+}
+
+/// `nullable: true` beside `type` becomes a `"null"` type, everywhere a schema can be.
+fn denullable(v: &Value) -> Value {
+    match v {
+        Value::Array(items) => Value::Array(items.iter().map(denullable).collect()),
+        Value::Object(map) => {
+            let mut out = Map::with_capacity(map.len());
+            for (k, child) in map {
+                let child = if DATA.contains(&k.as_str()) {
+                    child.clone()
+                } else {
+                    denullable(child)
+                };
+                out.insert(k.clone(), child);
+            }
+            if out.get("nullable") == Some(&Value::Bool(true)) {
+                if let Some(t) = out.get_mut("type") {
+                    match t {
+                        Value::String(s) if s != "null" => {
+                            *t = Value::Array(vec![Value::String(s.clone()), "null".into()]);
+                        }
+                        Value::Array(ts) if !ts.iter().any(|x| x == "null") => {
+                            ts.push("null".into());
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Value::Object(out)
+        }
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_independent_validator_rejects_what_the_schema_forbids() {
+        let o = Oracle::new(&json!({"type": "object", "properties": {"n": {"maximum": 3}}}));
+        assert!(o.check(&json!({"n": 2})).is_ok());
+        let f = o.check(&json!({"n": 4})).unwrap_err();
+        assert_eq!(f.instance, "/n");
+        let big = Oracle::new(&json!({"const": 9007199254740993u64}));
+        assert!(big.check(&json!(9007199254740993u64)).is_ok());
+        assert!(big.check(&json!(9007199254740992u64)).is_err());
+    }
+
+    #[test]
+    fn nullable_widens_type_for_the_independent_validator() {
+        let o = Oracle::new(&json!({"type": "string", "nullable": true, "enum": ["a", null]}));
+        assert!(o.check(&Value::Null).is_ok());
+        assert!(o.check(&json!(1)).is_err());
+    }
+}
