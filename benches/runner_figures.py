@@ -104,9 +104,11 @@ def cpu() -> float:
 def timed(name: str, n: int, run: Callable[[], Awaitable[Any]]) -> float:
     server = _SERVER_PIDS[-1]
     s0, c0, t0 = process_tree_cpu(server), cpu(), time.perf_counter()
-    run_loop(run())  # type: ignore[arg-type]
+    result = run_loop(run())  # type: ignore[arg-type]
     wall, used = time.perf_counter() - t0, cpu() - c0
     served = process_tree_cpu(server) - s0
+    if result is not None:  # a runner: every request answered, once
+        assert result.progress.done == n, result.line()
     print(
         f"{name:<30} {n / wall:>7,.0f} req/s  client {used * 1e6 / n:>4.0f} µs CPU/request"
         f"  (server {served * 1e6 / n:>4.0f} µs)",

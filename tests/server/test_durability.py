@@ -195,6 +195,22 @@ def test_delete_batch_cancels_queued_and_in_flight_work(store_url: str, llm: Fak
         assert server.store.queue_depth() == 0
 
 
+def test_a_batch_id_can_be_used_again_right_after_its_batch_is_deleted(
+    store_url: str, llm: FakeLLM
+) -> None:
+    with LiveServer(base_config(store_url, concurrency=4)) as server:
+        post(server.url, jsonl(llm, 8, "first"), "again")
+        wait_for(lambda: batch(server.url, "again")["batch_status"] == "COMPLETED", 30, "first")
+        deleted = httpx.delete(f"{server.url}/api/v1/batches/again", headers=HEADERS)
+        assert deleted.status_code == 204
+        post(server.url, jsonl(llm, 8, "second"), "again")  # at once, under the same id
+        wait_for(
+            lambda: batch(server.url, "again")["batch_status"] == "COMPLETED", 30, "second run"
+        )
+        tasks = export(server.url, "again")
+        assert sorted(t["custom_id"] for t in tasks) == sorted(f"second-{i}" for i in range(8))
+
+
 def test_kill_9_of_one_worker_among_several(
     store_url: str, llm: FakeLLM, procs: list[ServerProcess]
 ) -> None:

@@ -63,7 +63,9 @@ class WorkerPool:
         self._stopping = False
         # opened provider keys, in this process's memory only (never written anywhere)
         self._opened: dict[str, str] = {}
-        # batches deleted through this process: a claim that raced the delete is dropped
+        # batches deleted through this process, and when: a claim that started before the
+        # delete may return tasks of the deleted batch, which are dropped; a claim that started
+        # after it sees only tasks uploaded since (the same batch id may be used again at once)
         self._deleted: dict[str, float] = {}
         self._loops: list[asyncio.Task[None]] = []
         self._http = HTTPClient(limit_per_origin=config.concurrency)
@@ -134,6 +136,7 @@ class WorkerPool:
                 self._slot_free.clear()
                 await self._slot_free.wait()
                 continue
+            started = time.monotonic()
             try:
                 claimed = await asyncio.to_thread(
                     self.store.claim, self.worker_id, min(free, _CLAIM_MAX)
@@ -148,7 +151,7 @@ class WorkerPool:
                     await asyncio.wait_for(self._wake.wait(), _IDLE_POLL_S)
                 continue
             if self._deleted:
-                claimed = [t for t in claimed if t.batch_id not in self._deleted]
+                claimed = [t for t in claimed if self._deleted.get(t.batch_id, -1.0) < started]
             for task in claimed:
                 runner = asyncio.create_task(self._process(task), name=task.message_id)
                 self._inflight[task.seq] = (task.batch_id, runner)
