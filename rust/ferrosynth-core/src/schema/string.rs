@@ -162,6 +162,21 @@ impl Compiler<'_> {
         } else {
             source
         };
+        // With both a pattern and a format, the format is the other way to build the value
+        // (checked against the patterns) when the pattern's strings never pass the format.
+        let by_format = match (&source, fmts.first()) {
+            (Source::Pattern(_), Some(fm)) if formats::fits(*fm, min, max) => Some(StringNode {
+                source: Source::Format(*fm),
+                min_len: min,
+                max_len: max,
+                checks: Some(Box::new(Checks {
+                    patterns: patterns.clone(),
+                    formats: fmts[1..].to_vec(),
+                    witness: String::new(),
+                })),
+            }),
+            _ => None,
+        };
         let extra_patterns: Vec<Regex> = if verify_first {
             patterns.clone()
         } else {
@@ -185,20 +200,35 @@ impl Compiler<'_> {
             };
             let pools = Pools::builtin_english();
             let mut ctx = EmitCtx::new(&pools, time::DEFAULT_ANCHOR);
-            let found = (0..PROBES).find_map(|i| {
-                let mut rng = Rng::from_state(crate::rng::mix64(i + 1));
-                let mut s = String::new();
-                node.build_raw(&mut s, &mut rng, &mut ctx);
-                node.passes(&checks, &s).then_some(s)
-            });
-            let Some(w) = found else {
-                return Err(Error::schema(
-                    at,
-                    "could not build a string that satisfies every pattern/format here (they may contradict)",
-                ));
+            let probe = |node: &StringNode, checks: &Checks, ctx: &mut EmitCtx<'_>| {
+                (0..PROBES).find_map(|i| {
+                    let mut rng = Rng::from_state(crate::rng::mix64(i + 1));
+                    let mut s = String::new();
+                    node.build_raw(&mut s, &mut rng, ctx);
+                    node.passes(checks, &s).then_some(s)
+                })
             };
-            checks.witness = w;
-            node.checks = Some(Box::new(checks));
+            match probe(&node, &checks, &mut ctx) {
+                Some(w) => {
+                    checks.witness = w;
+                    node.checks = Some(Box::new(checks));
+                }
+                None => {
+                    let alt = by_format.and_then(|mut alt| {
+                        let mut c = alt.checks.take()?;
+                        c.witness = probe(&alt, &c, &mut ctx)?;
+                        alt.checks = Some(c);
+                        Some(alt)
+                    });
+                    let Some(alt) = alt else {
+                        return Err(Error::schema(
+                            at,
+                            "could not build a string that satisfies every pattern/format here (they may contradict)",
+                        ));
+                    };
+                    node = alt;
+                }
+            }
         }
         Ok(Node::String(node))
     }
@@ -395,6 +425,16 @@ pub fn fit_length(out: &mut String, min: usize, max: Option<usize>, rng: &mut Rn
 mod tests {
     use super::super::testing::{error, sample};
     use serde_json::json;
+
+    #[test]
+    fn a_pattern_together_with_a_format_is_built_from_the_format_when_needed() {
+        for schema in [
+            json!({"type": "string", "format": "email", "pattern": "@example\\.com$"}),
+            json!({"type": "string", "format": "date", "pattern": "^202[0-9]-"}),
+        ] {
+            assert_eq!(sample(schema, 30).len(), 30);
+        }
+    }
 
     #[test]
     fn lengths_patterns_formats_and_hints() {

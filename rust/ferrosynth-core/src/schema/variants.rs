@@ -65,8 +65,10 @@ fn branch(doc: &Doc, f: Facets, g: Group) -> Vec<Facets> {
             .map(|i| {
                 let mut v = f.clone();
                 v.merge(doc, &bs[i]);
+                // A branch that provably excludes this one (a different discriminator value,
+                // disjoint types) needs no negation: 200-branch discriminated unions stay linear.
                 for (j, other) in bs.iter().enumerate() {
-                    if j != i {
+                    if j != i && !disjoint(doc, &bs[i], other) {
                         v.negs.push(other.clone());
                     }
                 }
@@ -133,8 +135,87 @@ fn branch(doc: &Doc, f: Facets, g: Group) -> Vec<Facets> {
     }
 }
 
+/// Whether no instance satisfies both subschemas, judged cheaply from their own keywords: two
+/// different `const`s, `type` sets that do not meet, or a property both require with different
+/// `const` values (a discriminator). `false` means "not proven", never "overlapping".
+fn disjoint(doc: &Doc, a: &str, b: &str) -> bool {
+    use serde_json::Value;
+    let (Some(Value::Object(x)), Some(Value::Object(y))) = (doc.get(a), doc.get(b)) else {
+        return false;
+    };
+    let opaque = |m: &serde_json::Map<String, Value>| {
+        m.contains_key("$ref") || m.get("nullable") == Some(&Value::Bool(true))
+    };
+    if opaque(x) || opaque(y) {
+        return false;
+    }
+    let konst = |m: &serde_json::Map<String, Value>| -> Option<Value> {
+        match (m.get("const"), m.get("enum")) {
+            (Some(c), _) => Some(c.clone()),
+            (None, Some(Value::Array(e))) if e.len() == 1 => Some(e[0].clone()),
+            _ => None,
+        }
+    };
+    if let (Some(p), Some(q)) = (konst(x), konst(y)) {
+        if !super::validate::json_eq(&p, &q) {
+            return true;
+        }
+    }
+    let bits = |m: &serde_json::Map<String, Value>| -> Option<u8> {
+        match m.get("type")? {
+            Value::String(t) => types::parse(t),
+            Value::Array(ts) => ts
+                .iter()
+                .try_fold(0u8, |acc, t| Some(acc | types::parse(t.as_str()?)?)),
+            _ => None,
+        }
+    };
+    if let (Some(p), Some(q)) = (bits(x), bits(y)) {
+        if p & q == 0 {
+            return true;
+        }
+    }
+    let required = |m: &serde_json::Map<String, Value>, name: &str| {
+        m.get("required")
+            .and_then(Value::as_array)
+            .is_some_and(|r| r.iter().any(|n| n == name))
+    };
+    let (Some(Value::Object(px)), Some(Value::Object(py))) =
+        (x.get("properties"), y.get("properties"))
+    else {
+        return false;
+    };
+    px.iter().any(|(name, sx)| {
+        let Some(sy) = py.get(name) else { return false };
+        let (Some(Value::Object(sx)), Value::Object(sy)) = (Some(sx), sy) else {
+            return false;
+        };
+        if !(required(x, name) && required(y, name)) {
+            return false;
+        }
+        match (konst(sx), konst(sy)) {
+            (Some(p), Some(q)) => !super::validate::json_eq(&p, &q),
+            _ => false,
+        }
+    })
+}
+
 /// `f ∧ ¬S` as variants.
 fn negate(doc: &Doc, f: Facets, neg: &str) -> Vec<Facets> {
+    // ¬¬X is X: an even number of nested `not`s is built directly.
+    if let Some(serde_json::Value::Object(m)) = doc.get(neg) {
+        let annotation = |k: &str| {
+            matches!(
+                k,
+                "title" | "description" | "$comment" | "examples" | "default" | "not"
+            )
+        };
+        if m.contains_key("not") && m.keys().all(|k| annotation(k)) {
+            let mut v = f;
+            v.merge(doc, &format!("{neg}/not"));
+            return vec![v];
+        }
+    }
     let mut s = Facets::default();
     s.merge(doc, neg);
     if s.unsat.is_some() {
@@ -293,6 +374,27 @@ fn negate(doc: &Doc, f: Facets, neg: &str) -> Vec<Facets> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_even_number_of_nots_is_the_schema_itself() {
+        let out = super::super::testing::sample(
+            serde_json::json!({"not": {"not": {"type": "integer", "minimum": 3}}}),
+            30,
+        );
+        assert!(out.iter().all(|v| v.as_i64().is_some_and(|i| i >= 3)));
+    }
+
+    #[test]
+    fn a_200_branch_discriminated_one_of_compiles_and_generates_valid_values() {
+        let branches: Vec<serde_json::Value> = (0..200)
+            .map(|i| {
+                serde_json::json!({"type": "object", "properties": {"k": {"const": i},
+                    "v": {"type": "string"}}, "required": ["k"]})
+            })
+            .collect();
+        let out = super::super::testing::sample(serde_json::json!({"oneOf": branches}), 50);
+        assert!(out.iter().all(|v| v["k"].is_u64()));
+    }
+
     use super::super::testing::sample;
     use super::*;
     use serde_json::json;
