@@ -122,11 +122,40 @@ def interrupted_write(target: Path) -> None:
 
 
 WRITER = """
-import sys
+import signal, sys
+# A shell starts background jobs with SIGINT ignored; restore Python's handler.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from ferrosynth import DataGenerator, DataType, GeneratorConfig
 config = GeneratorConfig(data_type=DataType.agent_trace, count=50_000_000, seed=1)
 DataGenerator().write(config, sys.argv[1], threads=1)
 """
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="needs /proc")
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_ctrl_c_mid_write_is_the_same_for_every_format(tmp_path: Path, suffix: str) -> None:
+    if suffix == ".parquet":
+        pytest.importorskip("pyarrow.parquet")
+    target = tmp_path / f"big{suffix}"
+    target.write_bytes(b"old")
+    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(target)], stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not writing_into(proc.pid, tmp_path):
+            assert proc.poll() is None, "the writer ended before writing"
+            assert time.monotonic() < deadline, "the writer never opened its file"
+            time.sleep(0.05)
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == -signal.SIGINT  # an uncaught KeyboardInterrupt
+    assert err.decode().rstrip().endswith("KeyboardInterrupt"), err[-500:]
+    assert listing(tmp_path) == [target.name]
+    assert target.read_bytes() == b"old"
 
 
 def writing_into(pid: int, directory: Path) -> bool:
@@ -146,8 +175,10 @@ def writing_into(pid: int, directory: Path) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="needs /proc")
-@pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz"])
+@pytest.mark.parametrize("suffix", FORMATS)
 def test_kill_9_mid_write_leaves_nothing_behind(tmp_path: Path, suffix: str) -> None:
+    if suffix == ".parquet":
+        pytest.importorskip("pyarrow.parquet")
     out = tmp_path / "out"
     out.mkdir()
     proc = subprocess.Popen([sys.executable, "-c", WRITER, str(out / f"big{suffix}")])

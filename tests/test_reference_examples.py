@@ -243,9 +243,10 @@ def test_tool_templates(gen: DataGenerator, tool: str, function: str) -> None:
 
 
 def test_unknown_tool_falls_back_to_search(gen: DataGenerator) -> None:
-    calls = gen.generate_tool_calls(
-        GeneratorConfig(data_type=DataType.tool_call, count=3, constraints={"tool": "nope"})
-    )
+    with pytest.warns(FerrosynthWarning, match="unknown tool template 'nope'"):
+        calls = gen.generate_tool_calls(
+            GeneratorConfig(data_type=DataType.tool_call, count=3, constraints={"tool": "nope"})
+        )
     assert {c["function"]["name"] for c in calls} == {"web_search"}  # type: ignore[index]
 
 

@@ -72,3 +72,35 @@ def test_pools_are_checked_when_the_handle_is_made() -> None:
 
 def _pools_json() -> str:
     return json.dumps(pools_for(None).as_dict())
+
+
+def test_constraint_models_name_exactly_the_keys_the_core_reads() -> None:
+    from ferrosynth.constraint_models import CONSTRAINT_MODELS
+
+    assert set(CONSTRAINT_MODELS) == set(DataType)
+    for data_type, model in CONSTRAINT_MODELS.items():
+        assert set(model.model_fields) == set(_native.CONSTRAINT_KEYS[data_type.value]), data_type
+
+
+def test_constraint_models_refuse_unknown_fields_and_feed_the_core() -> None:
+    import pydantic
+
+    from ferrosynth.constraint_models import ConversationConstraints, TextConstraints
+
+    with pytest.raises(pydantic.ValidationError, match="max_sentence"):
+        TextConstraints(max_sentence=1)  # type: ignore[call-arg]
+    # Value rules stay in the core: a typed model with bad values fails at compile time.
+    bad = TextConstraints(min_sentences=4, max_sentences=2).as_dict()
+    with pytest.raises(ConfigError, match="min_sentences"):
+        DataGenerator().generate(
+            GeneratorConfig(data_type=DataType.text, count=1, seed=1, constraints=bad)
+        )
+    typed = ConversationConstraints(template="code_assistant").as_dict()
+    plain = {"template": "code_assistant"}
+    make = lambda c: GeneratorConfig(  # noqa: E731
+        data_type=DataType.conversation, count=2, seed=1, constraints=c
+    )
+    assert (
+        DataGenerator().generate(make(typed)).samples
+        == DataGenerator().generate(make(plain)).samples
+    )

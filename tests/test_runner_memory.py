@@ -27,6 +27,10 @@ with Path(sys.argv[1]).open("wb") as handle:  # written here, streamed: not held
     for i in range(n):
         body = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": f"p{i}"}]}
         handle.write(b'{"custom_id":"r%d","body":%s}\\n' % (i, orjson.dumps(body)))
+if len(sys.argv) > 5:  # a disk slower than the answers: every fsync takes this long
+    import os, time
+    fsync, delay = os.fsync, float(sys.argv[5])
+    os.fsync = lambda fd: (time.sleep(delay), fsync(fd))[1]
 # Reset the peak ("high water mark") after the imports, so that it measures the run alone.
 Path("/proc/self/clear_refs").write_text("5")
 summary = run_batch(Path(sys.argv[1]), Path(sys.argv[2]), base_url=sys.argv[4], concurrency=64)
@@ -36,8 +40,8 @@ print(next(line.split()[1] for line in status.splitlines() if line.startswith("V
 """
 
 
-def peak_rss_kib(tmp_path: Path, n: int, base_url: str) -> int:
-    folder = tmp_path / str(n)
+def peak_rss_kib(tmp_path: Path, n: int, base_url: str, slow_fsync_s: float | None = None) -> int:
+    folder = tmp_path / f"{n}-{slow_fsync_s}"
     folder.mkdir()
     result = subprocess.run(
         [
@@ -48,6 +52,7 @@ def peak_rss_kib(tmp_path: Path, n: int, base_url: str) -> int:
             str(folder / "out.jsonl"),
             str(n),
             base_url,
+            *([] if slow_fsync_s is None else [str(slow_fsync_s)]),
         ],
         capture_output=True,
         text=True,
@@ -116,4 +121,13 @@ def test_a_million_line_input_is_checked_and_read_in_flat_memory(tmp_path: Path)
         )
     assert result.returncode == 0, result.stderr
     large = int(result.stdout.split()[-1])
+    assert large - small < 8 * 1024, (small, large)
+
+
+def test_peak_rss_stays_flat_when_the_disk_is_slower_than_the_answers(tmp_path: Path) -> None:
+    # With a 0.5 s fsync, answers arrive far faster than they can be committed; the workers
+    # wait once 4,096 answers wait for their commit instead of piling up all 40,000.
+    with ScriptedServer(record=False) as server:
+        small = peak_rss_kib(tmp_path, 4_000, server.base_url, slow_fsync_s=0.5)
+        large = peak_rss_kib(tmp_path, 40_000, server.base_url, slow_fsync_s=0.5)
     assert large - small < 8 * 1024, (small, large)

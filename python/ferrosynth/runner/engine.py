@@ -77,6 +77,9 @@ ProgressCallback = Callable[[RunProgress], None]
 #: ``FERROSYNTH_CACHE``), or ``"off"``/None (no cache).
 CacheSetting = RequestCache | Path | str | Literal["off", "default"] | None
 _READ_AHEAD = 512
+# Answers waiting for their group commit before the workers stop taking new requests: memory
+# stays flat when the disk (fsync) is slower than the answers arrive.
+_MAX_UNCOMMITTED = 4096
 
 
 def _open_cache(cache: CacheSetting) -> RequestCache | None:
@@ -384,6 +387,8 @@ class BatchRunner:
         connections: dict[FastClient, HttpConnection] = {}
         try:
             while not self._stopping.is_set():
+                if self._log.pending >= _MAX_UNCOMMITTED:
+                    await self._log.wait_below(_MAX_UNCOMMITTED)
                 item = next(self._pending_iter, None)
                 if item is None:
                     return

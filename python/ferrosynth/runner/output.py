@@ -113,6 +113,7 @@ class OutputLog:
         self._lines: list[bytes] = []
         self._entries: list[DoneEntry] = []
         self._wake = asyncio.Event()
+        self._committed = asyncio.Event()
         self._closing = False
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="ferrosynth-output")
         self.commits = 0
@@ -125,6 +126,13 @@ class OutputLog:
     @property
     def pending(self) -> int:
         return len(self._lines)
+
+    async def wait_below(self, limit: int) -> None:
+        """Wait until fewer than ``limit`` lines wait for their commit: the back-pressure that
+        keeps memory flat when the disk is slower than the answers (a slow ``fsync``)."""
+        while len(self._lines) >= limit and not self._closing:
+            self._committed.clear()
+            await self._committed.wait()
 
     def _commit(self, lines: list[bytes], entries: list[DoneEntry]) -> None:
         data = memoryview(b"".join(lines))
@@ -148,6 +156,7 @@ class OutputLog:
         await asyncio.shield(loop.run_in_executor(self._executor, self._commit, lines, entries))
         self.commits += 1
         self.on_commit(entries)
+        self._committed.set()
 
     async def run(self) -> None:
         """Commit groups until :meth:`close` is called, then commit the rest."""
@@ -159,6 +168,7 @@ class OutputLog:
     async def close(self) -> None:
         self._closing = True
         self._wake.set()
+        self._committed.set()
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=True)
