@@ -18,7 +18,7 @@ export RUSTFLAGS="--cfg fuzzing -Cpasses=sancov-module -Cllvm-args=-sanitizer-co
 triple="$(rustc -vV | sed -n 's/^host: //p')"
 cargo build --quiet --release --bin schema --target "$triple"
 mkdir -p corpus/schema artifacts
-cp -n ../tests/fixtures/schemas/*.json corpus/schema/ 2>/dev/null || true
+cp -n ../tests/fixtures/schemas/*.json regressions/*.json corpus/schema/ 2>/dev/null || true
 exec "$CARGO_TARGET_DIR/$triple/release/schema" corpus/schema -dict=schema.dict \
     -max_total_time="$secs" -timeout=10 -rss_limit_mb=4096 -max_len=8192 \
     -artifact_prefix=artifacts/ -print_final_stats=1 "$@"
