@@ -100,6 +100,14 @@ impl JsonWriter {
             .extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
     }
 
+    /// Writes an unsigned integer value (sample indices: all of `u64`, never negative).
+    #[inline]
+    pub fn uint(&mut self, v: u64) {
+        self.pre_value();
+        self.buf
+            .extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+    }
+
     /// Writes a float value (non-finite values become `null`, which JSON requires).
     #[inline]
     pub fn float(&mut self, v: f64) {

@@ -73,7 +73,7 @@ impl Row<'_> {
         w.begin_object();
         if let Some(i) = self.index {
             w.key("index");
-            w.int(i as i64);
+            w.uint(i);
         }
     }
 }

@@ -134,7 +134,7 @@ impl Schema {
                 w.key("index");
                 match own {
                     Some(v) => w.raw(&compile::serialise(&v)),
-                    None => w.int(i as i64),
+                    None => w.uint(i),
                 }
                 for (k, v) in &record {
                     w.key(k);
@@ -145,7 +145,7 @@ impl Schema {
             }
             w.begin_object();
             w.key("index");
-            w.int(i as i64);
+            w.uint(i);
             obj.emit_props(rng, ctx, w);
             w.end_object();
             return;
@@ -154,7 +154,7 @@ impl Schema {
         self.root.emit(rng, ctx, &mut tmp);
         w.begin_object();
         w.key("index");
-        w.int(i as i64);
+        w.uint(i);
         if tmp.buf.first() == Some(&b'{') {
             // An object built through a check or a reference: splice its members in.
             if tmp.buf.len() > 2 {

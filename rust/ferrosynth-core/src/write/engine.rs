@@ -40,8 +40,11 @@ impl Job<'_> {
 
     /// Renders chunk `c` into `out` (cleared first), encoding it if needed.
     fn render(&self, c: u64, chunk: u64, out: &mut Vec<u8>, tmp: &mut Vec<u8>) {
-        let lo = self.span.start + c * chunk;
-        let hi = (lo + chunk).min(self.span.start + self.span.count);
+        // Saturating: a span that reaches the end of the index space ends there.
+        let lo = self.span.start.saturating_add(c.saturating_mul(chunk));
+        let hi = lo
+            .saturating_add(chunk)
+            .min(self.span.start.saturating_add(self.span.count));
         let target = if self.encoding == Encoding::Plain {
             &mut *out
         } else {
