@@ -6,7 +6,7 @@ import asyncio
 import json
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
@@ -146,6 +146,7 @@ PROSE = st.text(
 )
 
 
+@example({"": [], "```": None}, "", "", True)  # a fence inside a JSON string, in a fence
 @settings(max_examples=200, deadline=None)
 @given(
     st.dictionaries(st.text(max_size=5), JSON_VALUES, min_size=1, max_size=4),

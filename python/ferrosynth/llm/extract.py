@@ -25,7 +25,7 @@ from ferrosynth.llm.errors import StructuredOutputError
 
 __all__ = ["JSONExtractor", "extract_json", "extract_json_objects"]
 
-_FENCE = re.compile(r"```[ \t]*(?:json5?|JSON|javascript|js)?[ \t]*\n(.*?)```", re.DOTALL)
+_FENCE_OPEN = re.compile(r"```[ \t]*(?:json5?|JSON|javascript|js)?[ \t]*\n")
 _DECODER = json.JSONDecoder()
 
 
@@ -49,16 +49,32 @@ def _scan(text: str) -> list[Any]:
     return found
 
 
+def _fenced(text: str) -> list[Any]:
+    """The JSON values of fenced code blocks. A block's value is decoded from just after its
+    opening fence, so a ```` ``` ```` inside a JSON string does not end the block early."""
+    values: list[Any] = []
+    pos = 0
+    while (opening := _FENCE_OPEN.search(text, pos)) is not None:
+        start = opening.end()
+        first = len(text) - len(text[start:].lstrip())
+        try:
+            value, end = _DECODER.raw_decode(text, first)
+        except json.JSONDecodeError:
+            close = text.find("```", start)
+            if close < 0:
+                break
+            values.extend(_scan(text[start:close]))
+            pos = close + 3
+            continue
+        values.append(value)
+        close = text.find("```", end)
+        pos = close + 3 if close >= 0 else end
+    return values
+
+
 def extract_json_objects(text: str) -> list[Any]:
     """All JSON objects and arrays in ``text`` (fenced blocks first); ``[]`` when none."""
-    values: list[Any] = []
-    fenced = _FENCE.findall(text)
-    for block in fenced:
-        block = block.strip()
-        try:
-            values.append(json.loads(block))
-        except json.JSONDecodeError:
-            values.extend(_scan(block))
+    values = _fenced(text)
     if values:
         return values
     stripped = text.strip()
