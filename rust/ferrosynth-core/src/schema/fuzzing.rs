@@ -90,12 +90,13 @@ mod tests {
         let crash = br#"{"type": "object", "properties": {"s": {"type": "string",
             "pattern": "^\\plistipt=Greek}{3,10}$"}}, "required": ["s"]}"#;
         assert_eq!(check(crash), Ok(Outcome::Refused));
-        // The fuzzer's own inputs (`fuzz/regressions/`): each is refused with a typed error.
+        // The fuzzer's own inputs (`fuzz/regressions/`): refused, or generating valid instances.
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fuzz/regressions");
         for entry in std::fs::read_dir(dir).expect("fuzz/regressions") {
             let path = entry.expect("entry").path();
             let data = std::fs::read(&path).expect("read");
-            assert_eq!(check(&data), Ok(Outcome::Refused), "{}", path.display());
+            let outcome = check(&data).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert_ne!(outcome, Outcome::NoOracle, "{}", path.display());
         }
     }
 

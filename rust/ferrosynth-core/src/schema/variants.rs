@@ -195,6 +195,12 @@ fn disjoint(doc: &Doc, a: &str, b: &str) -> bool {
             return true;
         }
     }
+    // `required`/`properties` constrain objects only: a discriminator separates two branches
+    // only when both admit nothing but objects (fuzzer finding: untyped branches both admit
+    // arrays).
+    if bits(x) != Some(types::OBJECT) || bits(y) != Some(types::OBJECT) {
+        return false;
+    }
     let required = |m: &serde_json::Map<String, Value>, name: &str| {
         m.get("required")
             .and_then(Value::as_array)
