@@ -79,7 +79,7 @@ CacheSetting = RequestCache | Path | str | Literal["off", "default"] | None
 _READ_AHEAD = 512
 # Answers waiting for their group commit before the workers stop taking new requests: memory
 # stays flat when the disk (fsync) is slower than the answers arrive.
-_MAX_UNCOMMITTED = 4096
+_MAX_UNCOMMITTED = 1024
 
 
 def _open_cache(cache: CacheSetting) -> RequestCache | None:
