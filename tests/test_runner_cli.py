@@ -59,11 +59,13 @@ def test_kill_9_at_random_points_then_rerun_loses_nothing_and_duplicates_nothing
     # custom_id -> how often the server had seen its prompt when its answer was first found
     # in the output after a kill; no later run may send it again.
     sent_when_answered: dict[str, int] = {}
-    with ScriptedServer(latency=0.003) as server:
+    # 30 ms per answer at concurrency 16: a full run needs about 3 s, so even the last kill point
+    # (400 answers, about 0.75 s, before the end) comes before the run could finish.
+    with ScriptedServer(latency=0.03) as server:
         args = cli("run", str(source), "-o", str(out), "--base-url", server.base_url, "-c", "16")
         # Kill points: during start-up (before or while the input is checked), then after
         # random numbers of answers.
-        for target in (0, *sorted(rng.sample(range(50, n - 100), 3))):
+        for target in (0, *sorted(rng.sample(range(50, n - 400), 3))):
             proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             if target == 0:
                 time.sleep(0.3)

@@ -25,8 +25,9 @@ MOCK_LLM = (sys.executable, "-m", "ferrosynth.cli", "mock-llm")
 @pytest.fixture
 def mock_llm() -> Iterator[str]:
     proc = subprocess.Popen(
-        # 5 ms per answer: at concurrency 16 the run takes over a second, time to kill it half-way
-        [*MOCK_LLM, "--port", "0", "--seed", "1", "--latency-ms", "5"],
+        # 40 ms per answer: at concurrency 16 the first run needs at least 7.5 s, so it is killed
+        # half-way even on a fast machine whose disk commits the answers in large groups
+        [*MOCK_LLM, "--port", "0", "--seed", "1", "--latency-ms", "40"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

@@ -84,7 +84,8 @@ def test_kill_9_mid_batch_then_restart(
     store_url: str, llm: FakeLLM, procs: list[ServerProcess]
 ) -> None:
     n = 160
-    llm.delay_s = 0.03  # ~0.6 s of work at concurrency 8: the kill lands mid-batch
+    # ~2 s of work at concurrency 8: the kill lands mid-batch, even on a fast machine
+    llm.delay_s = 0.1
     first = ServerProcess(store_url, concurrency=8)
     procs.append(first)
     first.wait_ready()
@@ -215,7 +216,8 @@ def test_kill_9_of_one_worker_among_several(
     store_url: str, llm: FakeLLM, procs: list[ServerProcess]
 ) -> None:
     n = 120
-    llm.delay_s = 0.05  # ~0.75 s of work for the two workers: the kill lands mid-batch
+    # ~2.3 s of work for the two workers: the kill lands mid-batch, even on a fast machine
+    llm.delay_s = 0.15
     api = ServerProcess(store_url, role="api")
     doomed = ServerProcess(store_url, role="worker", concurrency=4)
     survivor = ServerProcess(store_url, role="worker", concurrency=4)
