@@ -55,10 +55,13 @@ NATIVE: dict[str, GeneratorConfig] = {
         data_type=DataType.agent_trace, count=300, seed=5, constraints={"failure_rate": 0.3}
     ),
     "persona": GeneratorConfig(data_type=DataType.persona, count=300, seed=5),
+    "user_persona": GeneratorConfig(
+        data_type=DataType.agent_trace, count=300, seed=5, constraints={"persona": True}
+    ),
 }
 EXPORTS = [f for f in _native.FORMATS if f != "ferrosynth"]
 CASES = [(name, "ferrosynth") for name in NATIVE] + [
-    (name, fmt) for name in ("tool_use", "agent_trace") for fmt in EXPORTS
+    (name, fmt) for name in ("tool_use", "agent_trace", "user_persona") for fmt in EXPORTS
 ]
 
 

@@ -108,7 +108,15 @@ impl Col {
 /// one record of the plan's export format.
 pub fn sample_columns(plan: &Plan) -> Col {
     if let Some(x) = &plan.export {
-        return export_columns(x.format);
+        let mut col = export_columns(x.format);
+        // With the `persona` constraint the chat formats carry the user's persona as a top-level
+        // `persona` object, typed as in the native samples (OTel puts it in span attributes).
+        if let (Col::Struct(fields), Col::Struct(native)) = (&mut col, plan.data.columns()) {
+            if x.format != Format::Otel {
+                fields.extend(native.into_iter().filter(|(name, _)| name == "persona"));
+            }
+        }
+        return col;
     }
     plan.data.columns()
 }
