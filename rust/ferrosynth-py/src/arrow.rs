@@ -105,10 +105,16 @@ impl RecordBatches {
     }
 
     fn __next__(&self, py: Python<'_>) -> PyResult<ArrowBatch> {
-        let mut rx = self
-            .rx
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Never block on the lock with the GIL held (the holder may be waiting for the GIL).
+        let mut rx = match self.rx.try_lock() {
+            Ok(guard) => guard,
+            Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => {
+                return Err(PyRuntimeError::new_err(
+                    "record batches are being read by another thread",
+                ))
+            }
+        };
         loop {
             // Wait without the GIL, checking for Ctrl-C every 50 ms.
             // `&mut Receiver` is `Send` (a shared one is not `Sync`).
