@@ -178,6 +178,21 @@ pub fn record_batches(
     sink: &mut dyn FnMut(RecordBatch) -> Result<()>,
     progress: Progress<'_>,
 ) -> Result<()> {
+    map_batches(plan, span, opts, batch_rows, &|_, b| Ok(b), sink, progress)
+}
+
+/// [`record_batches`], with `finish(batch_number, batch)` run on the worker thread that built
+/// the batch (the Parquet writer encodes and compresses its row group there), and its result
+/// handed to `sink` in index order.
+pub(crate) fn map_batches<T: Send>(
+    plan: &Plan,
+    span: Span,
+    opts: RunOptions,
+    batch_rows: usize,
+    finish: &(dyn Fn(u64, RecordBatch) -> Result<T> + Sync),
+    sink: &mut dyn FnMut(T) -> Result<()>,
+    progress: Progress<'_>,
+) -> Result<()> {
     let batch_rows = batch_rows.max(1) as u64;
     let schema = schema(plan);
     let n = span.count.div_ceil(batch_rows);
@@ -189,7 +204,7 @@ pub fn record_batches(
     if threads <= 1 {
         let mut worker = Worker::new(plan, span, batch_rows, &schema)?;
         for b in 0..n {
-            sink(worker.batch(b)?)?;
+            sink(finish(b, worker.batch(b)?)?)?;
             progress(done(b))?;
         }
         if n == 0 {
@@ -197,28 +212,28 @@ pub fn record_batches(
         }
         return Ok(());
     }
-    let mut handle = |b: u64, batch: RecordBatch| -> Result<()> {
-        sink(batch)?;
+    let mut handle = |b: u64, item: T| -> Result<()> {
+        sink(item)?;
         progress(done(b))
     };
-    ordered(threads, n, &mut handle, &|| {
-        Worker::new(plan, span, batch_rows, &schema)
-    })
+    let make = || Worker::new(plan, span, batch_rows, &schema);
+    ordered(threads, n, &mut handle, &make, finish)
 }
 
 /// Runs `n` batches on `threads` workers, at most `2 × threads` ahead of the consumer, and hands
 /// them to `sink` in order. The first error (a worker's or the sink's) stops every worker.
-fn ordered<'p>(
+fn ordered<'p, T: Send>(
     threads: usize,
     n: u64,
-    sink: &mut dyn FnMut(u64, RecordBatch) -> Result<()>,
+    sink: &mut dyn FnMut(u64, T) -> Result<()>,
     make: &(dyn Fn() -> Result<Worker<'p>> + Sync),
+    finish: &(dyn Fn(u64, RecordBatch) -> Result<T> + Sync),
 ) -> Result<()> {
     let window = 2 * threads as u64;
     let next = AtomicU64::new(0);
     let stop = AtomicBool::new(false);
     let gate = (Mutex::new(0u64), Condvar::new());
-    let (tx, rx) = mpsc::channel::<(u64, Result<RecordBatch>)>();
+    let (tx, rx) = mpsc::channel::<(u64, Result<T>)>();
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let tx = tx.clone();
@@ -242,7 +257,11 @@ fn ordered<'p>(
                             written = gate.1.wait(written).unwrap_or_else(|e| e.into_inner());
                         }
                     }
-                    if stop.load(Ordering::Relaxed) || tx.send((b, worker.batch(b))).is_err() {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let item = worker.batch(b).and_then(|batch| finish(b, batch));
+                    if tx.send((b, item)).is_err() {
                         break;
                     }
                 }
@@ -250,13 +269,13 @@ fn ordered<'p>(
         }
         drop(tx);
         let result = (|| -> Result<()> {
-            let mut pending: BTreeMap<u64, RecordBatch> = BTreeMap::new();
+            let mut pending: BTreeMap<u64, T> = BTreeMap::new();
             let mut want = 0u64;
             while want < n {
-                let Ok((b, batch)) = rx.recv() else { break };
-                pending.insert(b, batch?);
-                while let Some(batch) = pending.remove(&want) {
-                    sink(want, batch)?;
+                let Ok((b, item)) = rx.recv() else { break };
+                pending.insert(b, item?);
+                while let Some(item) = pending.remove(&want) {
+                    sink(want, item)?;
                     want += 1;
                     *lock(&gate.0) = want;
                     gate.1.notify_all();

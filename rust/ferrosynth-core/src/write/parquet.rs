@@ -5,12 +5,14 @@
 use std::io::Write;
 use std::path::Path;
 
+use arrow_array::RecordBatch;
+use parquet::arrow::arrow_writer::{compute_leaves, ArrowColumnChunk};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression as Codec, ZstdLevel};
 use parquet::errors::ParquetError;
 use parquet::file::properties::WriterProperties;
 
-use super::arrow::{record_batches, schema};
+use super::arrow::{map_batches, schema};
 use super::{AtomicFile, Progress, RunOptions, Span};
 use crate::error::{Error, Result};
 use crate::plan::Plan;
@@ -117,21 +119,43 @@ pub fn write_parquet(
         inner: w,
         written: 0,
     };
-    let mut writer = ArrowWriter::try_new(&mut out, schema(plan), Some(props))
-        .map_err(|e| parquet_err(path, e))?;
-    record_batches(
+    let err = |e| parquet_err(path, e);
+    let arrow = ArrowWriter::try_new(&mut out, schema(plan), Some(props)).map_err(err)?;
+    // The low-level writer: each worker encodes and compresses its own row group (in memory),
+    // and this thread only appends the finished column chunks in order.
+    let (mut file, row_groups) = arrow.into_serialized_writer().map_err(err)?;
+    let encode = |b: u64, batch: RecordBatch| -> Result<Vec<ArrowColumnChunk>> {
+        let mut writers = row_groups.create_column_writers(b as usize).map_err(err)?;
+        let mut next = writers.iter_mut();
+        for (field, column) in batch.schema().fields().iter().zip(batch.columns()) {
+            for leaf in compute_leaves(field, column).map_err(err)? {
+                let writer = next.next().ok_or_else(|| {
+                    err(ParquetError::General("more leaves than columns".to_owned()))
+                })?;
+                writer.write(&leaf).map_err(err)?;
+            }
+        }
+        writers
+            .into_iter()
+            .map(|w| w.close().map_err(err))
+            .collect()
+    };
+    map_batches(
         plan,
         span,
         opts,
         batch_rows,
-        &mut |batch| {
-            writer.write(&batch).map_err(|e| parquet_err(path, e))?;
-            // One row group per batch, closed now: progress means rows on their way to disk.
-            writer.flush().map_err(|e| parquet_err(path, e))
+        &encode,
+        &mut |chunks| {
+            let mut group = file.next_row_group().map_err(err)?;
+            for chunk in chunks {
+                chunk.append_to_row_group(&mut group).map_err(err)?;
+            }
+            group.close().map_err(err).map(drop)
         },
         progress,
     )?;
-    writer.close().map_err(|e| parquet_err(path, e))?;
+    file.close().map_err(err)?;
     out.flush().map_err(|e| Error::io(path, e))?;
     Ok(out.written)
 }
@@ -155,7 +179,6 @@ pub fn write_parquet_file(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use arrow_array::RecordBatch;
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     use parquet::file::reader::{FileReader, SerializedFileReader};
 
