@@ -143,7 +143,7 @@ pub fn arrow_schema(plan: &Plan) -> ArrowSchema {
     }
 }
 
-/// Rows per record batch for about 16 MiB of rendered JSON (see the core's `batch_rows_for`).
+/// Rows per record batch for about 8 MiB of rendered JSON (see the core's `batch_rows_for`).
 #[pyfunction]
 pub fn arrow_batch_rows(py: Python<'_>, plan: &Plan, seed: u64, start: u64, count: u64) -> usize {
     let core = plan.core();

@@ -37,7 +37,7 @@ pub const DEFAULT_BATCH_ROWS: usize = 131_072;
 
 /// Rendered JSON per batch that [`batch_rows_for`] aims at: wide records (agent traces, ~3 KB)
 /// get fewer rows per batch, so memory stays flat whatever the record size.
-pub const BATCH_BYTES: usize = 1 << 24;
+pub const BATCH_BYTES: usize = 1 << 23;
 
 /// Rows rendered at a time before they are fed to the decoder (keeps the text buffer small).
 const RENDER_ROWS: u64 = 4096;
