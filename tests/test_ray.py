@@ -196,7 +196,7 @@ def test_cli_engine_ray_writes_parts_identical_to_a_local_run(cluster: Any, tmp_
 
 def test_cli_engine_ray_needs_an_output_directory() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "ferrosynth.cli", "generate", "--engine", "ray"],
+        [sys.executable, "-m", "ferrosynth.cli", "generate", "-t", "json", "--engine", "ray"],
         capture_output=True,
         text=True,
         timeout=60,
