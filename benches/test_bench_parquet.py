@@ -1,8 +1,9 @@
 """Parquet against JSON Lines, same rows, same run: W1 (1M rows, ``benches/schemas/w1.json``)
 and agent traces (200k rows), each written by ``DataGenerator.write`` in a fresh subprocess
-that reports its own wall time and peak RSS (``resource.getrusage``), so one format's memory
-never counts against the other. Targets (issue 9): Parquet within 1.5x of JSONL, peak RSS
-under 150 MiB.
+that reports its own wall time, CPU time (user + sys, all threads) and peak RSS
+(``resource.getrusage``), so one format's memory never counts against the other. On a shared
+machine the CPU time is the steadier figure. Targets (issue 9): Parquet within 1.5x of JSONL,
+peak RSS under 150 MiB.
 
     .venv/bin/pytest benches/test_bench_parquet.py --benchmark-enable --benchmark-only -s
 
@@ -40,11 +41,14 @@ else:
     config = GeneratorConfig(data_type=DataType.agent_trace, count=count, seed=1)
 gen = DataGenerator()
 gen.plan(config)  # compile outside the timed part, like a warm process
+before = resource.getrusage(resource.RUSAGE_SELF)
 t0 = time.perf_counter()
 report = gen.write(config, path)
 elapsed = time.perf_counter() - t0
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"seconds": elapsed, "rss_mib": rss, "bytes": report.bytes_written}))
+after = resource.getrusage(resource.RUSAGE_SELF)
+cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+rss = after.ru_maxrss / 1024
+print(json.dumps({"seconds": elapsed, "cpu": cpu, "rss_mib": rss, "bytes": report.bytes_written}))
 """
 
 
@@ -84,6 +88,7 @@ def test_bench_parquet_vs_jsonl(benchmark: Any, workload: str, fmt: str) -> None
     benchmark.extra_info.update(
         records=count,
         seconds_median=statistics.median(r["seconds"] for r in runs),
+        cpu_median=statistics.median(r["cpu"] for r in runs),
         rss_mib_max=max(r["rss_mib"] for r in runs),
         bytes=runs[0]["bytes"],
     )
@@ -93,18 +98,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    print("| workload | rows | format | median s | rows/s | peak RSS MiB | MB | vs JSONL |")
-    print("|---|---:|---|---:|---:|---:|---:|---:|")
+    print(
+        "| workload | rows | format | wall s | rows/s | CPU s | peak RSS MiB | MB "
+        "| wall vs JSONL | CPU vs JSONL |"
+    )
+    print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     for workload, count in WORKLOADS.items():
-        base = None
+        base: tuple[float, float] | None = None
         for fmt in FORMATS:
             runs = [run_once(workload, fmt, count) for _ in range(args.runs)]
             secs = statistics.median(r["seconds"] for r in runs)
+            cpu = statistics.median(r["cpu"] for r in runs)
             rss = max(r["rss_mib"] for r in runs)
-            base = secs if base is None else base
+            base = (secs, cpu) if base is None else base
             print(
                 f"| {workload} | {count:,} | {fmt} | {secs:.2f} | {count / secs:,.0f} | "
-                f"{rss:.0f} | {runs[0]['bytes'] / 1e6:.1f} | {secs / base:.2f}x |",
+                f"{cpu:.2f} | {rss:.0f} | {runs[0]['bytes'] / 1e6:.1f} | "
+                f"{secs / base[0]:.2f}x | {cpu / base[1]:.2f}x |",
                 flush=True,
             )
 
