@@ -18,18 +18,32 @@ pub const MAX_VARIANTS: usize = 64;
 
 const COST_RESIDUAL: u32 = 8;
 
+/// Expansion steps (branchings and negations) per schema node before the search stops at the
+/// variants it has found.
+const MAX_STEPS: usize = 2048;
+
 /// Expands `base` into plain variants (no groups, no pending negations). Unsatisfiable variants
 /// are returned too (with `unsat` set) so the caller can report the first reason.
 pub fn expand(doc: &Doc, base: Facets) -> Vec<Facets> {
     let mut done = Vec::new();
+    // Satisfiable variants found so far; unsatisfiable ones do not use up the budget (270
+    // `if`/`then` pairs that each fix a discriminator leave one unsatisfiable variant per pair).
+    let mut found = 0;
+    let mut steps = 0;
     let mut work = vec![base];
     while let Some(mut f) = work.pop() {
         if f.unsat.is_some() {
             done.push(f);
             continue;
         }
-        if work.len() + done.len() > MAX_VARIANTS * 4 {
+        if work.len() + found > MAX_VARIANTS * 4 {
             continue;
+        }
+        // Each step clones the facets: past the budget, the variants found are enough (compile
+        // time stays linear in the schema's size; every variant kept is still exact).
+        steps += 1;
+        if steps > MAX_STEPS && found > 0 {
+            break;
         }
         if let Some(g) = f.groups.pop_front() {
             let mut next = branch(doc, f, g);
@@ -46,6 +60,7 @@ pub fn expand(doc: &Doc, base: Facets) -> Vec<Facets> {
             work.extend(next);
             continue;
         }
+        found += 1;
         done.push(f);
     }
     done
@@ -169,8 +184,10 @@ fn disjoint(doc: &Doc, a: &str, b: &str) -> bool {
     if opaque(x) || opaque(y) {
         return false;
     }
+    // `const` is a keyword from draft 6 on; under draft 4 it constrains nothing.
+    let has_const = doc.draft >= super::doc::Draft::D6;
     let konst = |m: &serde_json::Map<String, Value>| -> Option<Value> {
-        match (m.get("const"), m.get("enum")) {
+        match (m.get("const").filter(|_| has_const), m.get("enum")) {
             (Some(c), _) => Some(c.clone()),
             (None, Some(Value::Array(e))) if e.len() == 1 => Some(e[0].clone()),
             _ => None,
@@ -240,6 +257,17 @@ fn negate(doc: &Doc, f: Facets, neg: &str) -> Vec<Facets> {
             let mut v = f;
             v.merge(doc, &format!("{neg}/not"));
             return vec![v];
+        }
+        // ¬(A ∨ B ∨ …) is ¬A ∧ ¬B ∧ …: each branch is negated in turn, so that a `not` over an
+        // `anyOf` of `required` (SchemaStore's `renovate`: "none of these 90 names") is built
+        // in, not generated and checked.
+        if let Some(serde_json::Value::Array(bs)) = m.get("anyOf") {
+            if !bs.is_empty() && m.keys().all(|k| k == "anyOf" || annotation(k) && k != "not") {
+                let mut v = f;
+                v.negs
+                    .extend((0..bs.len()).rev().map(|i| format!("{neg}/anyOf/{i}")));
+                return vec![v];
+            }
         }
     }
     let mut s = Facets::default();
