@@ -96,6 +96,15 @@ fn branch(doc: &Doc, f: Facets, g: Group) -> Vec<Facets> {
             otherwise,
         } => {
             let mut yes = f.clone();
+            if let Some((ptr, name)) = discriminator_clash(doc, &f, &cond) {
+                // A chain of `if`/`then` pairs keyed on one property: once a pair has fixed the
+                // value, every later `if` on another value is false; said here, not after
+                // compiling a variant for each combination.
+                yes.fail(
+                    &ptr,
+                    format!("property {name:?} cannot have two different constant values"),
+                );
+            }
             yes.merge(doc, &cond);
             if let Some(t) = &then {
                 yes.merge(doc, t);
@@ -148,6 +157,44 @@ fn branch(doc: &Doc, f: Facets, g: Group) -> Vec<Facets> {
             vec![absent, present]
         }
     }
+}
+
+/// A property that `cond` fixes (`const`, or a one-value `enum`) to a value that a `properties`
+/// entry already merged into `f` excludes: `(pointer in cond, name)`.
+fn discriminator_clash(doc: &Doc, f: &Facets, cond: &str) -> Option<(String, String)> {
+    use serde_json::Value;
+    let has_const = doc.draft >= super::doc::Draft::D6;
+    let allowed = |v: &Value| -> Option<Vec<Value>> {
+        let m = v.as_object()?;
+        if let Some(c) = m.get("const").filter(|_| has_const) {
+            return Some(vec![c.clone()]);
+        }
+        m.get("enum").and_then(Value::as_array).cloned()
+    };
+    let Some(Value::Object(props)) = doc.get(cond)?.get("properties") else {
+        return None;
+    };
+    for (name, sub) in props {
+        let Some(mine) = allowed(sub) else { continue };
+        if mine.len() != 1 {
+            continue;
+        }
+        for o in &f.objs {
+            for (n, ptr) in &o.props {
+                if n != name {
+                    continue;
+                }
+                let Some(theirs) = doc.get(ptr).and_then(allowed) else {
+                    continue;
+                };
+                if !theirs.iter().any(|t| super::validate::json_eq(t, &mine[0])) {
+                    let at = format!("{cond}/properties/{}", super::pointer_token(name));
+                    return Some((at, name.clone()));
+                }
+            }
+        }
+    }
+    None
 }
 
 /// Whether no instance satisfies both subschemas, judged cheaply from their own keywords: two
@@ -488,6 +535,45 @@ mod tests {
         assert_ne!(v[0].path, v[1].path);
         let v = variants(json!({"not": {"required": ["a", "b"]}, "type": "object"}));
         assert!(v.iter().all(|f| f.forbidden.len() == 1));
+    }
+
+    #[test]
+    fn not_any_of_forbids_each_branch_without_a_residual_check() {
+        let v = variants(json!({"type": "object",
+            "not": {"anyOf": [{"required": ["a"]}, {"required": ["b"]}]}}));
+        assert_eq!(v.len(), 1);
+        assert!(v[0].residual.is_empty(), "{:?}", v[0].residual);
+        let mut forbidden = v[0].forbidden.clone();
+        forbidden.sort();
+        assert_eq!(forbidden, ["a", "b"]);
+    }
+
+    #[test]
+    fn a_long_if_then_chain_on_one_discriminator_compiles_to_valid_values() {
+        let pairs: Vec<serde_json::Value> = (0..300)
+            .map(|i| {
+                json!({"if": {"properties": {"kind": {"const": format!("k{i}")}}},
+                    "then": {"properties": {"spec": {"required": [format!("p{i}")]}}}})
+            })
+            .collect();
+        let schema = json!({"type": "object", "required": ["kind", "spec"],
+            "properties": {"kind": {"type": "string", "pattern": "^k[0-9]{1,3}$"},
+                "spec": {"type": "object"}}, "allOf": pairs});
+        assert_eq!(sample(schema, 20).len(), 20);
+    }
+
+    #[test]
+    fn draft4_const_is_no_discriminator() {
+        // Under draft 4 both branches admit everything: `oneOf` can never hold.
+        let d4 = "http://json-schema.org/draft-04/schema#";
+        let doc = Doc::new(json!({"$schema": d4, "oneOf": [
+            {"type": "object", "required": ["k"], "properties": {"k": {"const": 1}}},
+            {"type": "object", "required": ["k"], "properties": {"k": {"const": 2}}}]}));
+        assert!(!disjoint(&doc, "/oneOf/0", "/oneOf/1"));
+        let doc = Doc::new(json!({"oneOf": [
+            {"type": "object", "required": ["k"], "properties": {"k": {"const": 1}}},
+            {"type": "object", "required": ["k"], "properties": {"k": {"const": 2}}}]}));
+        assert!(disjoint(&doc, "/oneOf/0", "/oneOf/1"));
     }
 
     #[test]

@@ -632,6 +632,27 @@ mod tests {
     }
 
     #[test]
+    fn keywords_a_draft_does_not_know_are_ignored_under_it() {
+        let d4 = "http://json-schema.org/draft-04/schema#";
+        let d7 = "http://json-schema.org/draft-07/schema#";
+        let cases = [
+            (json!({"$schema": d4, "const": 1}), json!(2)),
+            (json!({"$schema": d4, "contains": {"type": "string"}}), json!([1])),
+            (json!({"$schema": d4, "propertyNames": {"maxLength": 1}}), json!({"ab": 1})),
+            (json!({"$schema": d4, "exclusiveMinimum": 5}), json!(1)),
+            (json!({"$schema": d7, "prefixItems": [{"type": "string"}]}), json!([1])),
+            (json!({"$schema": d7, "unevaluatedProperties": false}), json!({"a": 1})),
+            (json!({"$schema": d7, "dependentRequired": {"a": ["b"]}}), json!({"a": 1})),
+        ];
+        for (schema, value) in cases {
+            let doc = Doc::new(schema.clone());
+            let mut v = Validator::new();
+            let id = v.compile(&doc, "").unwrap();
+            assert!(v.is_valid(id, &value), "{schema} rejects {value}");
+        }
+    }
+
+    #[test]
     fn keywords_accept_and_reject() {
         let cases = [
             (json!({"type": "integer"}), json!(1.0), true),
