@@ -19,7 +19,7 @@ $(STAMP): $(SOURCES)
 run: $(STAMP)
 	mkdir -p out
 	$(BIN)/ferrosynth generate --type agent_trace --count 100000 --seed 42 --output out/agent_traces.jsonl
-	$(BIN)/ferrosynth generate --count 5 --seed 42
+	$(BIN)/ferrosynth generate --type json --count 5 --seed 42
 
 # The tests: Rust core tests, then the Python suite against the built extension.
 test: $(STAMP)

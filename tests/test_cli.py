@@ -54,8 +54,8 @@ def test_no_arguments_shows_help() -> None:
     assert b"Traceback" not in result.stderr
 
 
-def test_generate_defaults_to_ten_json_records_on_stdout() -> None:
-    result = ferrosynth_cli("generate", "--seed", "1")
+def test_generate_defaults_to_ten_records_on_stdout() -> None:
+    result = ferrosynth_cli("generate", "-t", "json", "--seed", "1")
     assert result.returncode == 0, result.stderr
     assert len(jsonl(result.stdout)) == 10
     assert result.stderr == b""
@@ -79,7 +79,9 @@ def test_same_seed_same_bytes_different_seed_different_bytes() -> None:
 
 def test_output_file_matches_stdout_and_reports_on_stderr(tmp_path: Path) -> None:
     target = tmp_path / "out.jsonl"
-    written = ferrosynth_cli("generate", "-n", "25", "--seed", "9", "--output", str(target))
+    written = ferrosynth_cli(
+        "generate", "-t", "json", "-n", "25", "--seed", "9", "--output", str(target)
+    )
     assert written.returncode == 0, written.stderr
     assert written.stdout == b""
     lines = written.stderr.decode().splitlines()
@@ -89,17 +91,17 @@ def test_output_file_matches_stdout_and_reports_on_stderr(tmp_path: Path) -> Non
     assert match.group(1) == "25"
     assert Path(match.group(2)).name == "out.jsonl"
     assert match.group(3) == "9"
-    streamed = ferrosynth_cli("generate", "-n", "25", "--seed", "9")
+    streamed = ferrosynth_cli("generate", "-t", "json", "-n", "25", "--seed", "9")
     assert target.read_bytes() == streamed.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]
 
 
 def test_unseeded_run_reports_a_seed_that_reproduces_it(tmp_path: Path) -> None:
-    first = ferrosynth_cli("generate", "-n", "5", "-o", str(tmp_path / "a.jsonl"))
+    first = ferrosynth_cli("generate", "-t", "json", "-n", "5", "-o", str(tmp_path / "a.jsonl"))
     assert first.returncode == 0, first.stderr
     match = SUMMARY.match(first.stderr.decode().strip())
     assert match, first.stderr
-    again = ferrosynth_cli("generate", "-n", "5", "--seed", match.group(3))
+    again = ferrosynth_cli("generate", "-t", "json", "-n", "5", "--seed", match.group(3))
     assert again.stdout == (tmp_path / "a.jsonl").read_bytes()
 
 
@@ -136,7 +138,7 @@ def test_progress_bar_on_a_terminal_for_large_files(tmp_path: Path, count: int, 
 
 
 def test_unknown_output_extension_is_an_error(tmp_path: Path) -> None:
-    result = ferrosynth_cli("generate", "-o", "out.txt", cwd=tmp_path)
+    result = ferrosynth_cli("generate", "-t", "json", "-o", "out.txt", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.decode().startswith("error: ")
     assert result.stderr.count(b"\n") == 1
@@ -205,18 +207,19 @@ def _bad_schema_files(tmp_path: Path) -> dict[str, Path]:
 
 BAD_INPUTS = {
     "unknown type": ["--type", "nope"],
-    "zero count": ["--count", "0"],
-    "negative count": ["--count", "-5"],
-    "count not a number": ["--count", "many"],
-    "zero workers": ["--workers", "0"],
+    "zero count": ["-t", "json", "--count", "0"],
+    "negative count": ["-t", "json", "--count", "-5"],
+    "count not a number": ["-t", "json", "--count", "many"],
+    "zero workers": ["-t", "json", "--workers", "0"],
     "missing schema": ["--schema", "missing.json"],
     "schema is a directory": ["--schema", "a_directory.json"],
     "schema not json": ["--schema", "not_json.json"],
     "schema not an object": ["--schema", "array.json"],
     "invalid schema": ["--schema", "bad_type.json"],
-    "constraint without =": ["--constraint", "template"],
-    "constraint without key": ["--constraint", "=3"],
-    "unknown option": ["--colour", "red"],
+    "constraint without =": ["-t", "conversation", "--constraint", "template"],
+    "constraint without key": ["-t", "conversation", "--constraint", "=3"],
+    "unknown option": ["-t", "json", "--colour", "red"],
+    "no type": ["--count", "3"],
 }
 
 
@@ -236,17 +239,22 @@ def test_bad_input_is_one_line_exit_2_and_leaves_no_file(tmp_path: Path, args: l
 
 
 def test_bad_input_messages_say_what_is_wrong(tmp_path: Path) -> None:
-    zero = ferrosynth_cli("generate", "--count", "0").stderr.decode()
+    zero = ferrosynth_cli("generate", "-t", "json", "--count", "0").stderr.decode()
     assert zero == "error: --count must be > 0, got 0\n"
     unknown = ferrosynth_cli("generate", "--type", "nope").stderr.decode()
     for member in ferrosynth.DataType:
         assert member.value in unknown
     missing = ferrosynth_cli("generate", "--schema", str(tmp_path / "missing.json"))
     assert "missing.json" in missing.stderr.decode()
+    no_type = ferrosynth_cli("generate", "--count", "3").stderr.decode()
+    types = ", ".join(member.value for member in ferrosynth.DataType)
+    assert no_type == f"error: missing option --type: one of {types}\n"
 
 
 def test_output_into_missing_directory_is_an_error(tmp_path: Path) -> None:
-    result = ferrosynth_cli("generate", "-o", str(tmp_path / "no" / "such" / "dir.jsonl"))
+    result = ferrosynth_cli(
+        "generate", "-t", "json", "-o", str(tmp_path / "no" / "such" / "dir.jsonl")
+    )
     assert result.returncode == 2
     assert result.stderr.decode().startswith("error: ")
     assert result.stderr.count(b"\n") == 1
@@ -255,7 +263,18 @@ def test_output_into_missing_directory_is_an_error(tmp_path: Path) -> None:
 
 def test_closed_pipe_is_not_a_traceback() -> None:
     with subprocess.Popen(
-        [sys.executable, "-m", "ferrosynth.cli", "generate", "-n", "500000", "-s", "1"],
+        [
+            sys.executable,
+            "-m",
+            "ferrosynth.cli",
+            "generate",
+            "-t",
+            "json",
+            "-n",
+            "500000",
+            "-s",
+            "1",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     ) as process:
@@ -269,8 +288,17 @@ def test_closed_pipe_is_not_a_traceback() -> None:
     assert b"Exception ignored" not in stderr
 
 
-def test_templates_lists_everything() -> None:
+def test_templates_without_list_or_category_says_which_to_give() -> None:
     result = ferrosynth_cli("templates")
+    assert result.returncode == 2
+    assert (
+        result.stderr.decode() == "error: specify --list or --category {conversation,tool_call}\n"
+    )
+    assert result.stdout == b""
+
+
+def test_templates_lists_everything() -> None:
+    result = ferrosynth_cli("templates", "--list")
     assert result.returncode == 0, result.stderr
     text = result.stdout.decode()
     for name, turns in CONVERSATION_TEMPLATES.items():

@@ -92,7 +92,18 @@ def test_a_full_device_is_an_output_error_and_stays_a_device() -> None:
 def test_the_cli_reports_a_full_stdout_as_one_error_line() -> None:
     with open("/dev/full", "wb") as full:
         result = subprocess.run(
-            [sys.executable, "-m", "ferrosynth.cli", "generate", "-n", "100000", "-s", "1"],
+            [
+                sys.executable,
+                "-m",
+                "ferrosynth.cli",
+                "generate",
+                "-t",
+                "json",
+                "-n",
+                "100000",
+                "-s",
+                "1",
+            ],
             stdout=full,
             stderr=subprocess.PIPE,
             timeout=120,

@@ -23,6 +23,11 @@ import orjson
 
 from ferrosynth import _native, limits
 from ferrosynth._agent_spec import PYTHON_ONLY, agent_spec
+
+# The reference's private helpers, importable from here as from `aumai_datasynthesizer.core`.
+from ferrosynth._reference import _FAKER_PLACEHOLDER_RE as _FAKER_PLACEHOLDER_RE
+from ferrosynth._reference import _render_template as _render_template
+from ferrosynth._reference import _resolve_placeholder as _resolve_placeholder
 from ferrosynth.constraints import check_constraints
 from ferrosynth.errors import ConfigError, SchemaWarning
 from ferrosynth.export import ExportFormat
@@ -40,6 +45,7 @@ logger = logging.getLogger("ferrosynth")
 
 DEFAULT_BATCH_SIZE = 65_536
 _U64 = (1 << 64) - 1
+_JSON_TYPES = frozenset({"string", "integer", "number", "boolean", "null", "array", "object"})
 
 Progress = Callable[[int], object]
 OutputFormat = Literal["jsonl", "jsonl.gz", "parquet"]
@@ -552,6 +558,8 @@ class SchemaBasedGenerator:
 
     def __init__(self, faker: Faker | None = None) -> None:
         self._generator = DataGenerator(faker)
+        self._draw_seed: int | None = None  # the stream of `_generate_value`, drawn on first use
+        self._draws = 0
 
     def from_schema(
         self,
@@ -596,3 +604,36 @@ class SchemaBasedGenerator:
             plan.validate(raw)
         values: list[Any] = _loads(raw)
         return values
+
+    # -- the reference's per-value calls ---------------------------------------------------
+
+    def _generate_value(self, schema: Mapping[str, object]) -> Any:
+        """One instance of ``schema``, as the reference's ``_generate_value``: each call draws
+        the next instance of one seeded stream. A ``type`` that JSON Schema does not define
+        gives a word, as in the reference (with a :class:`~ferrosynth.SchemaWarning`)."""
+        kind = schema.get("type") if isinstance(schema, Mapping) else None
+        if isinstance(kind, str) and kind not in _JSON_TYPES:
+            warnings.warn(
+                f"unknown schema type {kind!r}; generating a word, as aumai-datasynthesizer does",
+                SchemaWarning,
+                stacklevel=2,
+            )
+            schema = {"type": "string", "pattern": "^[a-z]{3,10}$"}
+        if self._draw_seed is None:
+            self._draw_seed = secrets.randbits(63)
+        config = GeneratorConfig.model_construct(
+            data_type=DataType.json,
+            count=1,
+            seed=self._draw_seed,
+            schema=dict(schema),
+            constraints={},
+        )
+        plan = self._generator.plan(config)
+        index, self._draws = self._draws, self._draws + 1
+        return _loads(plan.json_array(self._draw_seed, index, 1, envelope="bare"))[0]
+
+    def _generate_object(self, schema: Mapping[str, object]) -> dict[str, object]:
+        """One object instance of ``schema`` (the reference's ``_generate_object``)."""
+        value = self._generate_value({"type": "object", **schema})
+        assert isinstance(value, dict)
+        return value

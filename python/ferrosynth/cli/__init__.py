@@ -83,8 +83,13 @@ def _root(
 @app.command()
 def generate(
     data_type: Annotated[
-        str, typer.Option("--type", "-t", help=f"What to generate: {', '.join(_TYPES)}.")
-    ] = DataType.json.value,
+        str | None,
+        typer.Option(
+            "--type",
+            "-t",
+            help=f"What to generate: {', '.join(_TYPES)} (required; --schema implies json).",
+        ),
+    ] = None,
     count: Annotated[int, typer.Option("--count", "-n", help="Number of samples.")] = 10,
     seed: Annotated[
         int | None, typer.Option("--seed", "-s", help="Seed; a random one when omitted.")
@@ -172,6 +177,10 @@ def generate(
         # with --strict, raised: main() reports it as an error with exit status 2.
         warnings.simplefilter("error" if strict else "always", FerrosynthWarning)
         warnings.showwarning = _show_warning
+        if data_type is None:  # required, as in aumai-datasynthesizer, unless a schema says json
+            if schema is None:
+                raise InputError(f"missing option --type: one of {', '.join(_TYPES)}")
+            data_type = DataType.json.value
         _generate(
             data_type,
             count,
@@ -283,16 +292,19 @@ def _generate(
 
 @app.command()
 def templates(
+    list_all: Annotated[bool, typer.Option("--list", help="List every built-in template.")] = False,
     category: Annotated[
         str | None,
         typer.Option("--category", help=f"Only one kind: {', '.join(_CATEGORIES)}."),
     ] = None,
 ) -> None:
-    """List the built-in conversation and tool-call templates."""
+    """List the built-in conversation and tool-call templates (--list, or one --category)."""
     if category is not None and category not in _CATEGORIES:
         raise InputError(
             f"unknown --category {category!r}; expected one of: {', '.join(_CATEGORIES)}"
         )
+    if not list_all and category is None:  # as aumai-datasynthesizer: say which
+        raise InputError("specify --list or --category {conversation,tool_call}")
     sections: list[str] = []
     if category in (None, "conversation"):
         width = max(map(len, CONVERSATION_TEMPLATES))
@@ -300,7 +312,7 @@ def templates(
             f"  {name:<{width}}  {len(turns)} turns  {', '.join(str(t['role']) for t in turns)}"
             for name, turns in CONVERSATION_TEMPLATES.items()
         ]
-        sections.append("\n".join(["conversation templates (--constraint template=NAME):", *lines]))
+        sections.append("\n".join(["Conversation Templates (--constraint template=NAME):", *lines]))
     if category in (None, "tool_call"):
         width = max(map(len, TOOL_CALL_TEMPLATES))
         fn_width = max(len(str(spec["name"])) for spec in TOOL_CALL_TEMPLATES.values())
@@ -308,12 +320,30 @@ def templates(
             f"  {key:<{width}}  {spec['name']!s:<{fn_width}}  {spec['description']}"
             for key, spec in TOOL_CALL_TEMPLATES.items()
         ]
-        sections.append("\n".join(["tool_call templates (--constraint tool=NAME):", *lines]))
+        sections.append("\n".join(["Tool-Call Templates (--constraint tool=NAME):", *lines]))
     typer.echo("\n\n".join(sections))
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point of the ``ferrosynth`` console script; every user error is reported here."""
+class _Entry:
+    """The ``ferrosynth`` console script: ``main()`` runs the command line, ``main(argv)`` an
+    explicit one. It also answers click's ``CliRunner.invoke(main, args)`` (through ``name``
+    and ``main(args=...)``), as the reference's click group does, so tests written for
+    ``aumai_datasynthesizer.cli.main`` run unchanged."""
+
+    name = "ferrosynth"
+
+    def __call__(self, argv: Sequence[str] | None = None) -> None:
+        _main(argv)
+
+    def main(self, args: Sequence[str] | None = None, **_extra: object) -> None:
+        _main(list(args) if args is not None else None)
+
+
+main = _Entry()
+
+
+def _main(argv: Sequence[str] | None = None) -> None:
+    """Runs the command line; every user error is reported here."""
     try:
         status = app(args=argv, prog_name="ferrosynth", standalone_mode=False)
     except _UsageError as error:  # from the command-line parser: a bad option or value
