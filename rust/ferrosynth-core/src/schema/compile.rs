@@ -41,9 +41,14 @@ pub fn is_refusal(e: &Error) -> bool {
     let Error::Schema { reason, .. } = e else {
         return true;
     };
-    ["x-ferrosynth", "not supported", "ferrosynth builds", "only references inside"]
-        .iter()
-        .any(|m| reason.contains(m))
+    [
+        "x-ferrosynth",
+        "not supported",
+        "ferrosynth builds",
+        "only references inside",
+    ]
+    .iter()
+    .any(|m| reason.contains(m))
 }
 
 /// Compile-time state for one document.
@@ -392,9 +397,8 @@ mod tests {
     fn enums_are_filtered_by_the_rest_of_the_schema() {
         let out = sample(json!({"enum": [1, "a", 2.5, null], "type": "number"}), 50);
         assert!(out.iter().all(|v| v.is_number()));
-        let (ptr, reason) = error(
-            json!({"properties": {"x": {"enum": ["a"], "minLength": 2}}, "required": ["x"]}),
-        );
+        let (ptr, reason) =
+            error(json!({"properties": {"x": {"enum": ["a"], "minLength": 2}}, "required": ["x"]}));
         assert_eq!(ptr, "/properties/x");
         assert!(reason.contains("enum"), "{reason}");
     }
@@ -407,7 +411,9 @@ mod tests {
         assert!(out.iter().all(|v| v.get("x").is_none() && v["y"].is_i64()));
         let s = super::super::Schema::compile(&schema).unwrap();
         assert!(
-            s.warnings.iter().any(|w| w.contains("\"x\"") && w.contains("/properties/x")),
+            s.warnings
+                .iter()
+                .any(|w| w.contains("\"x\"") && w.contains("/properties/x")),
             "{:?}",
             s.warnings
         );

@@ -168,9 +168,8 @@ impl Compiler<'_> {
                 // reason is reported as a warning rather than refusing the whole schema.
                 Err(e) => {
                     let (p, reason) = split(&e);
-                    let w = format!(
-                        "optional property {name:?} is never generated: {reason} (at {p})"
-                    );
+                    let w =
+                        format!("optional property {name:?} is never generated: {reason} (at {p})");
                     if !self.warnings.contains(&w) {
                         self.warnings.push(w);
                     }

@@ -309,7 +309,10 @@ fn negate(doc: &Doc, f: Facets, neg: &str) -> Vec<Facets> {
         // `anyOf` of `required` (SchemaStore's `renovate`: "none of these 90 names") is built
         // in, not generated and checked.
         if let Some(serde_json::Value::Array(bs)) = m.get("anyOf") {
-            if !bs.is_empty() && m.keys().all(|k| k == "anyOf" || annotation(k) && k != "not") {
+            if !bs.is_empty()
+                && m.keys()
+                    .all(|k| k == "anyOf" || annotation(k) && k != "not")
+            {
                 let mut v = f;
                 v.negs
                     .extend((0..bs.len()).rev().map(|i| format!("{neg}/anyOf/{i}")));

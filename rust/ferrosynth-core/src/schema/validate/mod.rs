@@ -637,12 +637,27 @@ mod tests {
         let d7 = "http://json-schema.org/draft-07/schema#";
         let cases = [
             (json!({"$schema": d4, "const": 1}), json!(2)),
-            (json!({"$schema": d4, "contains": {"type": "string"}}), json!([1])),
-            (json!({"$schema": d4, "propertyNames": {"maxLength": 1}}), json!({"ab": 1})),
+            (
+                json!({"$schema": d4, "contains": {"type": "string"}}),
+                json!([1]),
+            ),
+            (
+                json!({"$schema": d4, "propertyNames": {"maxLength": 1}}),
+                json!({"ab": 1}),
+            ),
             (json!({"$schema": d4, "exclusiveMinimum": 5}), json!(1)),
-            (json!({"$schema": d7, "prefixItems": [{"type": "string"}]}), json!([1])),
-            (json!({"$schema": d7, "unevaluatedProperties": false}), json!({"a": 1})),
-            (json!({"$schema": d7, "dependentRequired": {"a": ["b"]}}), json!({"a": 1})),
+            (
+                json!({"$schema": d7, "prefixItems": [{"type": "string"}]}),
+                json!([1]),
+            ),
+            (
+                json!({"$schema": d7, "unevaluatedProperties": false}),
+                json!({"a": 1}),
+            ),
+            (
+                json!({"$schema": d7, "dependentRequired": {"a": ["b"]}}),
+                json!({"a": 1}),
+            ),
         ];
         for (schema, value) in cases {
             let doc = Doc::new(schema.clone());
