@@ -31,11 +31,11 @@ STRICT_TREE: dict[str, Any] = {
     },
 }
 
-LIST_OF_STRINGS: dict[str, Any] = {
-    "$id": "https://example.com/list-of-strings",
+LIST_OF_INTEGERS: dict[str, Any] = {
+    "$id": "https://example.com/list-of-integers",
     "$ref": "list",
     "$defs": {
-        "content": {"$dynamicAnchor": "T", "type": "string", "minLength": 2},
+        "content": {"$dynamicAnchor": "T", "type": "integer", "minimum": 10},
         "list": {
             "$id": "list",
             "type": "array",
@@ -48,9 +48,10 @@ LIST_OF_STRINGS: dict[str, Any] = {
 
 
 def test_dynamic_ref_resolves_to_the_outermost_dynamic_anchor() -> None:
-    # The generic list's items are `{}`; the outer resource overrides `T` with strings of 2+.
-    out = generate(LIST_OF_STRINGS, 100, seed=3)
-    assert all(o and all(isinstance(x, str) and len(x) >= 2 for x in o) for o in out)
+    # The generic list's items are `{}` (strings by default); the outer resource overrides `T`
+    # with integers of 10 and more.
+    out = generate(LIST_OF_INTEGERS, 100, seed=3)
+    assert all(o and all(isinstance(x, int) and x >= 10 for x in o) for o in out)
 
 
 def test_dynamic_ref_recursion_keeps_the_strict_tree_strict_at_every_level() -> None:
