@@ -120,7 +120,16 @@ impl Generator {
 /// after `a`; the matcher verifies it). Right after `^` no text can precede it: no string
 /// matches, said plainly. `None`: nothing to rewrite.
 fn leading_lookbehind(a: &Ast) -> Result<Option<Ast>, String> {
-    let behind = |x: &Ast| matches!(x, Ast::Look { ahead: false, negate: false, .. });
+    let behind = |x: &Ast| {
+        matches!(
+            x,
+            Ast::Look {
+                ahead: false,
+                negate: false,
+                ..
+            }
+        )
+    };
     match a {
         Ast::Look {
             node,
@@ -131,9 +140,11 @@ fn leading_lookbehind(a: &Ast) -> Result<Option<Ast>, String> {
             let first = items.iter().position(|x| !matches!(x, Ast::Look { .. }));
             if let Some(i) = first {
                 if matches!(items[i], Ast::Start) && items[i + 1..].first().is_some_and(behind) {
-                    return Err("a lookbehind right after `^` needs text before the start of \
+                    return Err(
+                        "a lookbehind right after `^` needs text before the start of \
                                 the string: no string matches the pattern"
-                        .into());
+                            .into(),
+                    );
                 }
             }
             if !items.first().is_some_and(behind) {
