@@ -93,26 +93,8 @@ impl CheckedNode {
         serde_json::from_slice::<Value>(&buf.buf).is_ok_and(|value| self.accepts(v, &value))
     }
 
-    /// What a value is checked against. Two nodes with the same key accept the same values, so
-    /// a witness of one is a witness of the other (a schema that refers to itself from many
-    /// properties, as SchemaStore's `renovate` does 300 times, has one witness search, not 300).
-    pub fn key(&self) -> String {
-        let excluded: Vec<String> = self.excluded.iter().map(Value::to_string).collect();
-        format!(
-            "{:?}|{:?}|{:?}|{:?}",
-            self.must_pass, self.must_fail, self.prop_negs, excluded
-        )
-    }
-
-    /// Takes the witness of `other`, a node with the same [`key`](Self::key).
-    pub fn share_witness(&self, other: &CheckedNode) {
-        if let Some(w) = other.witness.get() {
-            let _ = self.witness.set(w.clone());
-        }
-    }
-
-    /// This node's own witness: the first of the fixed probes that passes (deterministic).
-    fn probe(&self) -> Option<Box<[u8]>> {
+    /// Finds the witness (after the whole plan is compiled).
+    pub fn find_witness(&self) -> Result<()> {
         let pools = Pools::builtin_english();
         let mut ctx = EmitCtx::new(&pools, time::DEFAULT_ANCHOR);
         let mut buf = JsonWriter::default();
@@ -120,17 +102,9 @@ impl CheckedNode {
             let mut rng = Rng::from_state(mix64(i + 0x5EED));
             ctx.depth = 0;
             if self.attempt(&mut rng, &mut ctx, &mut buf) {
-                return Some(buf.buf.clone().into_boxed_slice());
+                let _ = self.witness.set(buf.buf.clone().into_boxed_slice());
+                return Ok(());
             }
-        }
-        None
-    }
-
-    /// Finds the witness (after the whole plan is compiled).
-    pub fn find_witness(&self) -> Result<()> {
-        if let Some(w) = self.probe() {
-            let _ = self.witness.set(w);
-            return Ok(());
         }
         Err(Error::schema(
             self.at.clone(),

@@ -32,7 +32,6 @@ mod testing;
 pub mod validate;
 pub mod variants;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -94,16 +93,8 @@ impl Schema {
         height::finalize(&root, &c.slots)?;
         let validator = c.val.clone();
         let _ = c.val_cell.set(c.val.clone());
-        let mut proven: HashMap<String, Arc<checked::CheckedNode>> = HashMap::new();
         for p in height::reachable_checked(&root) {
-            let key = p.key();
-            match proven.get(&key) {
-                Some(done) => p.share_witness(done),
-                None => {
-                    p.find_witness()?;
-                    proven.insert(key, p);
-                }
-            }
+            p.find_witness()?;
         }
         Ok(Schema {
             root,
