@@ -2,15 +2,15 @@
 //! (no GIL) while the calling thread decodes chunk `k` into Python objects.
 //!
 //! Decoding, not generating, is what a `generate()` call spends most of its time on (for agent
-//! traces about twice the generation), and it needs the GIL, so it runs on one thread. Run one
-//! after the other, the two costs add up; overlapped, generation costs no wall time where a core
-//! is free, since it is always the cheaper of the two.
+//! traces about four times the generation), and it needs the GIL, so it runs on one thread. Run
+//! one after the other, the two costs add up; overlapped, generation costs no wall time where a
+//! core is free, since it is the cheaper of the two.
 //!
 //! The decoder is the caller's `loads` (`orjson.loads`), called once per chunk. A decoder
 //! written here against the stable ABI was measured against it (`docs/benchmarks.md`, "The
-//! drop-in path"): with reference counting and string creation behind function calls in the
-//! stable ABI, it took ~23% more instructions per agent trace than `orjson`, even with repeated
-//! strings shared.
+//! drop-in `generate()` against the real reference"): with reference counting and string
+//! creation behind function calls in the stable ABI, it took ~23% more instructions per agent
+//! trace than `orjson`, even with repeated strings shared.
 
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::Mutex;
