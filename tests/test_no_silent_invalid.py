@@ -119,3 +119,19 @@ def test_validate_true_is_independent_of_the_generator() -> None:
     plan.validate(b"[2]", envelope="bare", start=0)
     with pytest.raises(ValidationError, match="sample 0"):
         plan.validate(b"[7]", envelope="bare", start=0)
+
+
+def test_a_letter_escape_that_validators_read_differently_is_refused_at_its_pattern() -> None:
+    # ECMA-262 reads `\A` as the letter A; PCRE, Python and Rust read it as an anchor. The
+    # generator used to emit "123A45", which those validators reject (a fuzzer finding).
+    schema = {"properties": {"v": {"type": "string", "pattern": r"^\d{1,3}\A\d{2}$"}}}
+    with pytest.raises(SchemaError, match=r"/properties/v/pattern: .*`\\A` is the letter 'A'"):
+        SchemaBasedGenerator().from_schema(schema, 1, seed=1)
+
+
+def test_a_name_listed_twice_in_required_does_not_fail_validate_true() -> None:
+    # The independent validator counted the names in `required`; ["t", "t", "id"] made every
+    # instance of the branch "invalid" (a fuzzer finding): names are listed once for it.
+    schema = {"anyOf": [{"type": "object", "required": ["t", "t", "id"]}, {"required": ["x"]}]}
+    values = SchemaBasedGenerator().from_schema(schema, 20, seed=1, validate=True)
+    assert any("id" in v and "t" in v for v in values)

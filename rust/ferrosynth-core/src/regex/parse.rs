@@ -458,6 +458,17 @@ impl Parser<'_> {
                     }
                 }
             }
+            // Annex B makes `\A`, `\z`, `\e`, ... the letter itself, but the regex engines
+            // most validators use (PCRE, Python, Rust's `regex`) read many of them as anchors
+            // or classes, so the same pattern means two things: refused (a fuzzer finding,
+            // `^\d{1,12}\A\d{2}$`, whose generated "123A45" another validator rejected).
+            other if other.is_ascii_alphabetic() => {
+                return Err(self.err(&format!(
+                    "`\\{other}` is the letter {other:?} in ECMA-262 but an anchor or class in \
+                     other regex dialects, so validators disagree; write {other:?} without the \
+                     backslash"
+                )))
+            }
             other => other as u32,
         })
     }

@@ -4,10 +4,12 @@
 //!
 //! ferrosynth's own validator ([`super::validate`]) still serves the generator (filtering
 //! `enum`s, residual checks); this one only checks finished instances. It is built on first use
-//! (a schema that is never validated never pays for it). Two adaptations keep it faithful to
+//! (a schema that is never validated never pays for it). Three adaptations keep it faithful to
 //! what ferrosynth accepts: OpenAPI 3.0 `nullable: true` widens `type` to `null` (as the
-//! generator reads it), and a schema the crate cannot build is reported as a [`Failure`] rather
-//! than silently passing.
+//! generator reads it), a name listed twice in `required` is listed once (the crate's
+//! `required` check counts names, so `["a", "a"]` failed every instance — a fuzzer finding),
+//! and a schema the crate cannot build is reported as a [`Failure`] rather than silently
+//! passing.
 
 use std::sync::OnceLock;
 
@@ -84,7 +86,8 @@ impl Clone for Oracle {
     }
 }
 
-/// `nullable: true` beside `type` becomes a `"null"` type, everywhere a schema can be.
+/// `nullable: true` beside `type` becomes a `"null"` type, and `required` lists each name once,
+/// everywhere a schema can be.
 fn denullable(v: &Value) -> Value {
     match v {
         Value::Array(items) => Value::Array(items.iter().map(denullable).collect()),
@@ -97,6 +100,12 @@ fn denullable(v: &Value) -> Value {
                     denullable(child)
                 };
                 out.insert(k.clone(), child);
+            }
+            if let Some(Value::Array(names)) = out.get_mut("required") {
+                if names.iter().all(Value::is_string) {
+                    let mut seen = std::collections::HashSet::new();
+                    names.retain(|n| seen.insert(n.as_str().unwrap_or_default().to_owned()));
+                }
             }
             if out.get("nullable") == Some(&Value::Bool(true)) {
                 if let Some(t) = out.get_mut("type") {
@@ -131,6 +140,19 @@ mod tests {
         let big = Oracle::new(&json!({"const": 9007199254740993u64}));
         assert!(big.check(&json!(9007199254740993u64)).is_ok());
         assert!(big.check(&json!(9007199254740992u64)).is_err());
+    }
+
+    #[test]
+    fn a_name_listed_twice_in_required_is_required_once() {
+        let o = Oracle::new(&json!({
+            "anyOf": [{"type": "object", "required": ["type", "type", "id"]}, {"required": ["x"]}]
+        }));
+        assert!(o.check(&json!({"type": "a", "id": 1})).is_ok());
+        assert!(o.check(&json!({"type": "a"})).is_err());
+        // Data is left alone: a `const` that holds a `required` array keeps its duplicates.
+        let c = Oracle::new(&json!({"const": {"required": ["a", "a"]}}));
+        assert!(c.check(&json!({"required": ["a", "a"]})).is_ok());
+        assert!(c.check(&json!({"required": ["a"]})).is_err());
     }
 
     #[test]
