@@ -2,11 +2,13 @@
 //! buffers and handed to a sink in index order (see [`engine`]). Output bytes do not depend on
 //! the chunk size or the thread count, because each sample depends only on `(plan, seed, index)`.
 
+#[cfg(feature = "columnar")]
 pub mod arrow;
 mod atomic;
 pub mod columns;
 mod encode;
 mod engine;
+#[cfg(feature = "columnar")]
 pub mod parquet;
 mod threads;
 
