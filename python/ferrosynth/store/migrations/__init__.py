@@ -55,8 +55,15 @@ CREATE TABLE IF NOT EXISTS fs_workers (
 )
 """
 
+# A batch's aggregate (GET /batches/{id}, polled by every client) read from one index alone:
+# without it each poll visits every row of the batch in the table (a B-tree descent per task).
+_V2 = """
+CREATE INDEX IF NOT EXISTS fs_tasks_agg ON fs_tasks (batch_id, status, cached, created_at,
+    started_at, completed_at, prompt_tokens, completion_tokens, total_tokens)
+"""
+
 #: (version, SQL statements separated by ';').
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1),)
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1), (2, _V2))
 
 _DIALECTS = {
     "sqlite": {"id": "INTEGER PRIMARY KEY AUTOINCREMENT", "real": "REAL", "blob": "BLOB"},
