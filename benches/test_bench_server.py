@@ -295,6 +295,9 @@ def timed(cpu: CPU, n: int, fn: Any) -> tuple[Any, tuple[float, dict[str, int], 
     t0 = time.perf_counter()
     result = fn()
     seconds = time.perf_counter() - t0
+    # a PostgreSQL backend whose connection just closed is neither alive nor yet reaped (its
+    # CPU is nowhere for a moment): let it finish exiting before the second sample
+    time.sleep(0.3)
     after = cpu.sample()
     return result, (seconds, CPU.per_task_us(before, after, n), f"{ld} -> {load()}")
 

@@ -121,3 +121,10 @@ def test_a_version_1_store_is_migrated(tmp_path: Path) -> None:
     conn.close()
     assert version == (str(MIGRATIONS[-1][0]),)
     assert index == [("fs_tasks_agg",)]
+
+
+def test_store_only_statements_are_rendered_for_their_store() -> None:
+    sql = "CREATE TABLE a (x {real}); [sqlite] CREATE INDEX i ON a (x); [postgresql] SELECT 1"
+    assert render(sql, "sqlite") == ["CREATE TABLE a (x REAL)", "CREATE INDEX i ON a (x)"]
+    assert render(sql, "postgresql") == ["CREATE TABLE a (x DOUBLE PRECISION)", "SELECT 1"]
+    assert not any("fs_tasks_agg" in s for s in render(MIGRATIONS[1][1], "postgresql"))

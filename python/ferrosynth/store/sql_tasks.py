@@ -25,13 +25,14 @@ from ferrosynth.store.tasks import (
     TotalsRow,
 )
 
-__all__ = ["SQLTaskStore"]
+__all__ = ["INSERT_COLS", "SQLTaskStore", "task_rows"]
 
 _ROW_COLS = (
     "message_id, batch_id, custom_id, status, body, completions, cached, created_at, "
     "started_at, completed_at, duration_ms, dataset, source"
 )
-_INSERT_COLS = (
+#: The columns of a new task, in the order of :func:`task_rows`' tuples.
+INSERT_COLS = (
     "message_id, batch_id, custom_id, url, method, body, cache_key, use_cache, track_progress, "
     "dataset, source, cred_id, status, created_at"
 )
@@ -48,6 +49,18 @@ Connection = Any
 
 
 _task_row = TaskRow._make
+
+
+def task_rows(batch_id: str, tasks: Sequence[NewTask]) -> Iterator[tuple[Any, ...]]:
+    """The rows of an upload chunk, ``INSERT_COLS`` in order: what both stores write (SQLite
+    with ``executemany``, PostgreSQL with ``COPY``)."""
+    now = time.time()
+    for t in tasks:
+        yield (
+            t.message_id, batch_id, t.custom_id, t.url, t.method, t.body, t.cache_key,
+            int(t.use_cache), int(t.track_progress), t.dataset, t.source, t.cred_id,
+            "PENDING", now,
+        )  # fmt: skip
 
 
 def _batch_rows(groups: Sequence[Sequence[Any]]) -> list[BatchRow]:
@@ -133,30 +146,9 @@ class SQLTaskStore:
         return sql
 
     def _insert_tasks(self, cur: Cursor, batch_id: str, tasks: Sequence[NewTask]) -> None:
-        now = time.time()
         cur.executemany(
-            self._q(
-                f"INSERT INTO fs_tasks ({_INSERT_COLS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?)"
-            ),
-            [
-                (
-                    t.message_id,
-                    batch_id,
-                    t.custom_id,
-                    t.url,
-                    t.method,
-                    t.body,
-                    t.cache_key,
-                    int(t.use_cache),
-                    int(t.track_progress),
-                    t.dataset,
-                    t.source,
-                    t.cred_id,
-                    now,
-                )
-                for t in tasks
-            ],
+            self._q(f"INSERT INTO fs_tasks ({INSERT_COLS}) VALUES ({', '.join('?' * 14)})"),
+            task_rows(batch_id, tasks),
         )
 
     # --- connections --------------------------------------------------------------------------
