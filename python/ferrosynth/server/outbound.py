@@ -13,7 +13,7 @@ import asyncio
 import random
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -37,8 +37,9 @@ class RetryRules:
         return random.uniform(0.0, min(self.max_s, self.base_s * (2**attempt)))
 
 
-@dataclass(frozen=True)
-class CallResult:
+class CallResult(NamedTuple):
+    """One provider call's outcome (a named tuple: the worker makes one per task)."""
+
     ok: bool
     completions: str  # JSON text: the provider's answer, or {"error": ...}
     prompt_tokens: int

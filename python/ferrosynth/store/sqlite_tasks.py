@@ -20,14 +20,6 @@ from ferrosynth.store.tasks import NewTask
 __all__ = ["SQLiteTaskStore"]
 
 _BUSY_TIMEOUT_MS = 60_000
-# Pages each connection keeps (KiB, negative = size): a batch's aggregate index and the rows of
-# an export chunk stay in memory instead of coming back through pread() on every poll. Bounded,
-# so the server's memory stays flat however large the store grows.
-_CACHE_KIB = 16 * 1024
-# WAL pages before a commit copies them back into the database file (SQLite's default: 1,000).
-# Workers rewrite the same index pages in every group of outcomes; checkpointing less often
-# copies each hot page once per 10,000 instead of once per 1,000 (the WAL file peaks near 40 MB).
-_CHECKPOINT_PAGES = 10_000
 
 
 class SQLiteTaskStore(SQLTaskStore):
@@ -55,8 +47,6 @@ class SQLiteTaskStore(SQLTaskStore):
         # A process killed at any moment loses nothing committed in WAL mode with NORMAL;
         # only a power cut may lose the last transactions.
         conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
-        conn.execute(f"PRAGMA wal_autocheckpoint = {_CHECKPOINT_PAGES}")
         return conn
 
     @contextmanager
