@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -319,3 +320,45 @@ def test_a_prompt_that_names_a_missing_column_fails_on_the_driver(cluster: Any) 
         fray.enrich(fray.read(config), "How old is {name}? {age}", model=MODEL)
     with pytest.raises(ValueError, match="already has a column 'name'"):
         fray.enrich(fray.read(config), "Hi {name}", model=MODEL, field="name")
+
+
+def test_a_batch_is_priced_with_the_bodies_the_enrichment_sends() -> None:
+    # The budget share a batch asks for is the worst case of exactly what the runner will
+    # send: with `schema=`, its `response_format` counts (a lower estimate left rows unsent
+    # while budget remained). No cluster needed: the actor's class is plain Python.
+    from ferrosynth.ray.enrich import _EnrichActor
+    from ferrosynth.runner.enrich import build_body
+    from ferrosynth.runner.plan import estimate_request
+
+    schema = {
+        "type": "object",
+        "properties": {"sentiment": {"enum": ["positive", "negative", "neutral"]}},
+        "required": ["sentiment"],
+    }
+    samples = [{"text": f"review number {i} of a blender"} for i in range(5)]
+    base = {"model": "gpt-4o-mini", "field": "out", "max_tokens": 50}
+    plain = _EnrichActor("Classify: {text}", None, base)._estimate(samples)
+    typed = _EnrichActor("Classify: {text}", None, {**base, "schema": schema})._estimate(samples)
+    assert plain is not None
+    assert typed is not None
+    from ferrosynth.llm import Schema
+
+    response_format = Schema(schema).response_format()
+    expected = sum(
+        estimate_request(
+            build_body(
+                f"Classify: {s['text']}",
+                model="gpt-4o-mini",
+                system=None,
+                temperature=0.0,
+                max_tokens=50,
+                seed=None,
+                response_format=response_format,
+            ),
+            "gpt-4o-mini",
+            "openai",
+        )[2]
+        for s in samples
+    )
+    assert Decimal(typed) == expected
+    assert Decimal(typed) > Decimal(plain)

@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 import pytest
 
-from ferrosynth.llm import RetryPolicy
+from ferrosynth.llm import RequestCache, RetryPolicy
 from ferrosynth.runner import RunnerInputError, RunProgress, record_path, run_batch
 from tests.runner_support import ScriptedServer, completion
 
@@ -252,6 +252,35 @@ def test_cache_hits_on_a_second_run_cost_nothing(tmp_path: Path) -> None:
         line["custom_id"]: line["response"]["body"] for line in read_output(tmp_path / "a.jsonl")
     }
     assert all(first[line["custom_id"]] == line["response"]["body"] for line in lines)
+
+
+def test_cache_written_in_groups_holds_every_answer_and_serves_repeats_within_a_run(
+    tmp_path: Path,
+) -> None:
+    # 1,300 answers: more than two groups of the runner's cache writes plus a partial one, which
+    # must reach the file at the end of the run too.
+    n = 1300
+    source = write_requests(tmp_path / "in.jsonl", n)
+    lines = source.read_bytes().splitlines()
+    # The first ten prompts once more, under new ids, right after the first twenty: answered
+    # before any group reached the file, so from the answers still waiting for it.
+    repeats = [
+        orjson.dumps({**line, "custom_id": line["custom_id"] + "-again"})
+        for line in map(orjson.loads, lines[:10])
+    ]
+    source.write_bytes(b"\n".join([*lines[:20], *repeats, *lines[20:]]) + b"\n")
+    cache = tmp_path / "cache.sqlite"
+    with ScriptedServer() as server:
+        summary = run_batch(
+            source, tmp_path / "a.jsonl", base_url=server.base_url, cache=cache, concurrency=1
+        )
+        assert server.stats.requests == n  # the repeats were answered from the cache
+        assert summary.progress.cached == 10
+        with RequestCache(cache) as stored:
+            assert len(stored) == n
+        rerun = run_batch(source, tmp_path / "b.jsonl", base_url=server.base_url, cache=cache)
+    assert server.stats.requests == n
+    assert rerun.progress.cached == n + 10
 
 
 def test_per_line_base_url_routes_requests(tmp_path: Path) -> None:

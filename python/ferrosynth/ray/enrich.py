@@ -68,26 +68,33 @@ class _EnrichActor:
         self._template = PromptTemplate(prompt)
         self._budget = budget
         self._options = options
+        self._response_format: dict[str, Any] | None = None
+        if options.get("schema") is not None:
+            from ferrosynth.llm import Schema
+
+            self._response_format = Schema(options["schema"]).response_format()
 
     def _estimate(self, samples: list[dict[str, Any]]) -> str | None:
-        from ferrosynth.runner.enrich import build_body, check_samples
-
-        check_samples(samples, self._template, self._options["field"])
+        """The batch's worst case in dollars: the bodies the enrichment will send (the
+        runner's own, ``response_format`` included), priced as the runner prices them."""
+        from ferrosynth.runner.enrich import check_samples, request_bodies
         from ferrosynth.runner.plan import estimate_request
 
         opts = self._options
+        check_samples(samples, self._template, opts["field"])
+        bodies = request_bodies(
+            samples,
+            self._template,
+            model=opts["model"],
+            system=opts.get("system"),
+            temperature=opts.get("temperature", 0.0),
+            max_tokens=opts.get("max_tokens"),
+            seed=opts.get("seed"),
+            response_format=self._response_format,
+        )
         total = Decimal(0)
-        for sample in samples:
-            body = build_body(
-                self._template.render(sample),
-                model=opts["model"],
-                system=opts.get("system"),
-                temperature=opts.get("temperature", 0.0),
-                max_tokens=opts.get("max_tokens"),
-                seed=opts.get("seed"),
-                response_format=None,
-            )
-            _, _, cost = estimate_request(body, opts["model"])
+        for body in bodies:
+            _, _, cost = estimate_request(body, opts["model"], opts.get("provider", "openai"))
             if cost is None:
                 return None
             total += cost

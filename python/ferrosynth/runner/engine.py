@@ -80,6 +80,8 @@ _READ_AHEAD = 512
 # Answers waiting for their group commit before the workers stop taking new requests: memory
 # stays flat when the disk (fsync) is slower than the answers arrive.
 _MAX_UNCOMMITTED = 1024
+#: Answers written to the request cache per transaction.
+_CACHE_GROUP = 512
 
 
 def _open_cache(cache: CacheSetting) -> RequestCache | None:
@@ -290,6 +292,10 @@ class BatchRunner:
             self._budget = Budget(self.max_usd)
             self._budget.commit(totals.spent_usd)  # the output's earlier runs count
         self._cache = cache
+        # Answers not yet in the cache, written in groups of _CACHE_GROUP (one transaction each)
+        # and at the end; lookups see them too. Losing them to a kill costs nothing: the output
+        # and its resume record, not the cache, say what was answered.
+        self._cache_pending: dict[str, dict[str, Any] | bytes] = {}
         self._pending_iter = self._pending(record)
 
         def committed(entries: Sequence[DoneEntry]) -> None:
@@ -332,6 +338,7 @@ class BatchRunner:
             for task in workers:
                 task.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
+            self._flush_cache()
             await log.close()
             await writer
             if ticker is not None:
@@ -410,7 +417,12 @@ class BatchRunner:
         key: str | None = None
         if self._cache is not None:
             key = cache_key(client.kind, model, body)
-            hit = self._cache.get(key)
+            pending = self._cache_pending.get(key)
+            if pending is not None:
+                self._cache.hits += 1
+                hit = orjson.loads(pending) if isinstance(pending, bytes) else pending
+            else:
+                hit = self._cache.get(key)
             if hit is not None:
                 tokens_in, tokens_out = _usage(hit)
                 line = success_line(
@@ -492,9 +504,16 @@ class BatchRunner:
             line, DoneEntry(custom_id, True, cost, outcome.input_tokens, outcome.output_tokens)
         )
         if key is not None and self._cache is not None:
-            body = outcome.body
-            self._cache.put(key, orjson.loads(body) if isinstance(body, bytes) else body)
+            self._cache_pending.setdefault(key, outcome.body)
+            if len(self._cache_pending) >= _CACHE_GROUP:
+                self._flush_cache()
         return cost
+
+    def _flush_cache(self) -> None:
+        """Writes the answers waiting for the cache, in one transaction."""
+        if self._cache is not None and self._cache_pending:
+            pending, self._cache_pending = self._cache_pending, {}
+            self._cache.put_many(pending.items())
 
 
 def _usage(data: Any) -> tuple[int, int]:

@@ -22,7 +22,7 @@ same on every run.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -93,6 +93,33 @@ def check_samples(samples: list[dict[str, Any]], template: PromptTemplate, field
                 raise RunnerInputError(
                     f"sample {number} already has a field {name!r}; choose another field name"
                 )
+
+
+def request_bodies(
+    samples: Sequence[Mapping[str, Any]],
+    template: PromptTemplate,
+    *,
+    model: str,
+    system: str | None,
+    temperature: float | None,
+    max_tokens: int | None,
+    seed: int | None,
+    response_format: dict[str, Any] | None,
+) -> list[dict[str, Any]]:
+    """The chat-completion body of each sample, in order: what an enrichment sends (and what
+    the Ray stage prices before it asks for a share of the budget)."""
+    return [
+        build_body(
+            template.render(sample),
+            model=model,
+            system=system,
+            temperature=temperature,
+            max_tokens=max_tokens,
+            seed=seed,
+            response_format=response_format,
+        )
+        for sample in samples
+    ]
 
 
 def build_body(
@@ -192,21 +219,17 @@ async def aenrich(
 
         checker = Schema(schema)
         response_format = checker.response_format()
-    requests = [
-        {
-            "custom_id": str(number),
-            "body": build_body(
-                template.render(sample),
-                model=model,
-                system=system,
-                temperature=temperature,
-                max_tokens=max_tokens,
-                seed=seed,
-                response_format=response_format,
-            ),
-        }
-        for number, sample in enumerate(samples)
-    ]
+    bodies = request_bodies(
+        samples,
+        template,
+        model=model,
+        system=system,
+        temperature=temperature,
+        max_tokens=max_tokens,
+        seed=seed,
+        response_format=response_format,
+    )
+    requests = [{"custom_id": str(number), "body": body} for number, body in enumerate(bodies)]
     with tempfile.TemporaryDirectory(prefix="ferrosynth-enrich-") as scratch:
         folder = Path(work_dir) if work_dir is not None else Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)

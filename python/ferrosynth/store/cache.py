@@ -34,6 +34,7 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, get_args
@@ -146,6 +147,34 @@ class RequestCache:
                     "INSERT OR IGNORE INTO llm_cache (key, response, created_at) VALUES (?, ?, ?)",
                     (key, text, time.time()),
                 )
+
+    def put_many(self, items: Iterable[tuple[str, dict[str, Any] | bytes]]) -> int:
+        """Store many answers in one transaction (a no-op unless read-write; never replaces);
+        an answer may be given as its JSON text (``bytes``). Returns how many were given."""
+        if self.mode != "readwrite":
+            return 0
+        now = time.time()
+        rows = [
+            (
+                key,
+                response.decode()
+                if isinstance(response, bytes)
+                else json.dumps(response, separators=(",", ":"), ensure_ascii=False),
+                now,
+            )
+            for key, response in items
+        ]
+        if not rows:
+            return 0
+        with self._lock:
+            conn = self._connection()
+            assert conn is not None  # read-write always has a connection
+            with write(conn):
+                conn.executemany(
+                    "INSERT OR IGNORE INTO llm_cache (key, response, created_at) VALUES (?, ?, ?)",
+                    rows,
+                )
+        return len(rows)
 
     def __len__(self) -> int:
         if self.mode == "off":
