@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, StrictBool
 
 from ferrosynth.models import DataType
 
@@ -34,6 +34,7 @@ __all__ = [
     "ConversationConstraints",
     "JsonConstraints",
     "PersonaConstraints",
+    "PersonaUser",
     "TextConstraints",
     "ToolCallConstraints",
 ]
@@ -65,9 +66,18 @@ class JsonConstraints(Constraints):
     """``json`` reads no constraints (the schema is ``GeneratorConfig.schema``)."""
 
 
+class PersonaUser(Constraints):
+    """The object form of the ``persona`` constraint: a persona of ``domain`` is the user of each
+    conversation or trace (default: the run's domain, and ``general`` for customer support,
+    whose users are customers). ``persona=True`` is ``PersonaUser()``."""
+
+    domain: Domain | None = None
+
+
 class _AgentSettings(Constraints):
     """The agent settings shared by traces and tool-use conversations (see
-    ``docs/agent-data.md``)."""
+    ``docs/agent-data.md``), and ``persona``, which template conversations read too: one
+    persona per sample as the user (see ``docs/data-types.md``)."""
 
     tools: list[dict[str, Any]] | dict[str, Any] | str | None = None
     tool_use_rate: float | None = None
@@ -77,6 +87,7 @@ class _AgentSettings(Constraints):
     model: str | None = None
     provider: str | None = None
     domain: Domain | None = None
+    persona: StrictBool | PersonaUser | None = None
 
 
 class ConversationConstraints(_AgentSettings):

@@ -41,6 +41,14 @@ impl Rng {
         Rng { state }
     }
 
+    /// A stream derived from this one's current state and `salt`, without advancing this one:
+    /// a sub-stream that draws nothing from its parent (so adding one shifts no other draw).
+    pub fn substream(&self, salt: u64) -> Self {
+        Rng {
+            state: mix64(self.state ^ salt),
+        }
+    }
+
     /// The next 64 random bits (wyrand).
     #[inline]
     pub fn next_u64(&mut self) -> u64 {

@@ -105,6 +105,38 @@ fn cases() -> Vec<(&'static str, Plan)> {
             "persona_coding",
             plan("persona", json!({"constraints": {"domain": "coding"}})),
         ),
+        // A persona as the user (the `persona` constraint).
+        (
+            "conversation_persona",
+            plan(
+                "conversation",
+                json!({"constraints": {"persona": true}, "template": {"name": "t", "turns": [
+                {"role": "user", "content": "My order {order_id} for {amount} is late."},
+                {"role": "assistant", "content": "{sentence}"},
+                {"role": "user", "content": "I'm in {city}."}]}}),
+            ),
+        ),
+        (
+            "conversation_tool_use_persona",
+            plan(
+                "conversation",
+                json!({"tools": tools(), "constraints": {"persona": {"domain": "coding"}}}),
+            ),
+        ),
+        (
+            "agent_trace_persona",
+            plan(
+                "agent_trace",
+                json!({"tools": tools(), "constraints": {"persona": true}}),
+            ),
+        ),
+        (
+            "agent_trace_persona_otel",
+            plan(
+                "agent_trace",
+                json!({"tools": tools(), "format": "otel", "constraints": {"persona": true}}),
+            ),
+        ),
     ]
 }
 
@@ -121,6 +153,10 @@ const GOLDEN: &[(&str, &str)] = &[
     ("agent_trace_otel", "1345def78ebe037d"),
     ("persona", "5c81917cd245412f"),
     ("persona_coding", "bd5d46fc0fad4836"),
+    ("conversation_persona", "d6bc3cf35179de13"),
+    ("conversation_tool_use_persona", "09cbd2d039ae69ef"),
+    ("agent_trace_persona", "44e6925965f164cc"),
+    ("agent_trace_persona_otel", "111fd81dbb7772cf"),
 ];
 
 #[test]

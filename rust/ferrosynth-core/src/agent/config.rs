@@ -26,6 +26,9 @@ pub struct AgentConfig {
     /// Model and provider names recorded in traces and spans.
     pub model: String,
     pub provider: String,
+    /// The domain of the persona that is the user of each run (the `persona` constraint), or
+    /// `None` for the plain user.
+    pub persona: Option<Domain>,
 }
 
 /// Which kind of run the defaults are for.
@@ -40,8 +43,9 @@ impl AgentConfig {
     /// ignores keys it does not know, and so does ferrosynth).
     pub fn from_constraints(c: &Map<String, Value>, kind: RunKind) -> Result<Self> {
         let trace = kind == RunKind::Trace;
+        let domain = domain_constraint(c.get("domain"), false)?.unwrap_or(Domain::General);
         let cfg = AgentConfig {
-            domain: domain_constraint(c.get("domain"), false)?.unwrap_or(Domain::General),
+            domain,
             tool_use_rate: rate(c, "tool_use_rate", if trace { 0.85 } else { 0.8 })?,
             failure_rate: rate(c, "failure_rate", if trace { 0.1 } else { 0.0 })?,
             max_retries: count(c, "max_retries", 2, 0, 10)? as u32,
@@ -51,6 +55,7 @@ impl AgentConfig {
             max_turns: count(c, "max_turns", 3, 1, 50)?,
             model: name(c, "model", "gpt-4o-mini")?,
             provider: name(c, "provider", "openai")?,
+            persona: super::user::persona_constraint(c.get("persona"), domain)?,
         };
         if cfg.min_turns > cfg.max_turns {
             // An explicit min above the default max raises the max with it.

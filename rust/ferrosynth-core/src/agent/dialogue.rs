@@ -101,6 +101,31 @@ pub struct Dialogue {
     pub agent: String,
     /// Whether the run reached its goal (no call failed for good).
     pub success: bool,
+    /// The run's user, when it is a persona (the `persona` constraint).
+    pub persona: PersonaText,
+}
+
+/// A persona as the records show it: the JSON object and the values that OTel attributes name.
+#[derive(Debug, Clone, Default)]
+pub struct PersonaText {
+    /// The persona as a JSON object; empty when the run has no persona.
+    pub json: String,
+    pub id: String,
+    pub name: String,
+    pub email: String,
+}
+
+impl PersonaText {
+    pub fn clear(&mut self) {
+        self.json.clear();
+        self.id.clear();
+        self.name.clear();
+        self.email.clear();
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.json.is_empty()
+    }
 }
 
 /// Approximate token count of a text: about four UTF-8 bytes per token (none when empty).
@@ -116,6 +141,7 @@ impl Dialogue {
         self.len = 0;
         self.ncalls = 0;
         self.agent.clear();
+        self.persona.clear();
         self.success = true;
     }
 

@@ -9,6 +9,7 @@ use super::dialogue::{tokens_of, Dialogue, Role};
 use super::phrases;
 use super::result::{emit_result, ToolError};
 use super::tool::{push_id_body, Tool};
+use super::user::User;
 use crate::json::JsonWriter;
 use crate::rng::Rng;
 use crate::schema::EmitCtx;
@@ -31,6 +32,8 @@ pub struct RunScratch {
     /// The calls planned for the next assistant message: `(tool, arguments)`.
     batch: Vec<(usize, String)>,
     nbatch: usize,
+    /// The run's user rendered as JSON (see [`super::user::finish`]).
+    pub user_json: JsonWriter,
 }
 
 /// Everything a run draws on.
@@ -39,6 +42,8 @@ pub struct RunCtx<'a, 'p> {
     pub ectx: &'a mut EmitCtx<'p>,
     pub fctx: &'a mut FillCtx<'p>,
     pub s: &'a mut RunScratch,
+    /// The run's user, with the `persona` constraint.
+    pub user: Option<User<'a>>,
 }
 
 /// A call that failed for good: the tool, the last failure and the number of attempts.
@@ -57,9 +62,13 @@ impl Agent {
 
         let n = self.planned_calls(c.rng);
         self.plan_sequence(c, n);
+        let who = c.user;
         let d = &mut c.s.dialogue;
         let user = d.push(Role::User);
         user.start_ms = clock;
+        if let Some(u) = who {
+            u.push_opening(&mut user.text);
+        }
         if c.rng.chance(0.5) {
             text::domain::push_sentence(&mut user.text, c.rng, c.fctx, &person, Voice::User);
             user.text.push(' ');
@@ -78,6 +87,9 @@ impl Agent {
                 next,
                 false,
             );
+        }
+        if let Some(u) = who {
+            u.push_closing(&mut user.text);
         }
         user.tokens = tokens_of(&user.text);
         clock += 1;
@@ -121,11 +133,18 @@ impl Agent {
         let turns = c.rng.range_usize(self.cfg.min_turns, self.cfg.max_turns);
         for turn in 0..turns {
             let use_tools = !self.tools.is_empty() && c.rng.chance(self.cfg.tool_use_rate);
+            let who = c.user;
             let d = &mut c.s.dialogue;
             if !use_tools {
                 let user = d.push(Role::User);
                 user.start_ms = clock;
+                if let (Some(u), 0) = (who, turn) {
+                    u.push_opening(&mut user.text);
+                }
                 phrases::push_user_remark(&mut user.text, c.rng, c.fctx, &person);
+                if let Some(u) = who {
+                    u.push_closing(&mut user.text);
+                }
                 user.tokens = tokens_of(&user.text);
                 clock += 1;
                 self.answer(c, &mut clock, &person, None, false);
@@ -139,9 +158,13 @@ impl Agent {
             let user = d.push(Role::User);
             user.start_ms = clock;
             let lower = turn > 0;
-            if lower {
-                phrases::push_follow_up(&mut user.text, c.rng);
-            } else if c.rng.chance(0.5) {
+            match (who, lower) {
+                (Some(u), true) => u.push_follow_up(&mut user.text, c.rng),
+                (None, true) => phrases::push_follow_up(&mut user.text, c.rng),
+                (Some(u), false) => u.push_opening(&mut user.text),
+                (None, false) => {}
+            }
+            if !lower && c.rng.chance(0.5) {
                 text::domain::push_sentence(&mut user.text, c.rng, c.fctx, &person, Voice::User);
                 user.text.push(' ');
             }
@@ -159,6 +182,9 @@ impl Agent {
                 next,
                 lower,
             );
+            if let Some(u) = who {
+                u.push_closing(&mut user.text);
+            }
             user.tokens = tokens_of(&user.text);
             clock += 1;
             let mut failure = self.act(c, &mut clock, &person, None);
@@ -171,12 +197,14 @@ impl Agent {
         }
     }
 
-    /// Starts a run: clears the dialogue, draws its id and its person.
+    /// Starts a run: clears the dialogue, draws its id and its person (the user's, when the
+    /// run has one, after the same draw as the plain run's).
     fn begin(&self, c: &mut RunCtx<'_, '_>) -> Person {
         c.s.dialogue.clear();
         c.fctx.reset(self.cfg.domain, true);
         c.s.dialogue.id = c.rng.uuid_bytes();
-        Person::draw(c.rng, c.fctx.pools)
+        let drawn = Person::draw(c.rng, c.fctx.pools);
+        c.user.map_or(drawn, |u| u.persona.person)
     }
 
     /// How many sequential calls a trace makes.

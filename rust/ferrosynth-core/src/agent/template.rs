@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::dialogue::{tokens_of, Dialogue, Role};
 use super::placeholder::{known_names, Placeholder};
+use super::user::User;
 use crate::error::{Error, Result};
 use crate::rng::Rng;
 use crate::text::{Domain, FillCtx, Person};
@@ -50,6 +51,9 @@ pub struct Template {
     groups: u32,
     /// The domain of `{sentence}` and `{paragraph}`.
     pub domain: Domain,
+    /// Whether the first user turn names its writer (`{name}` or `{first_name}`): then a
+    /// persona does not introduce itself again.
+    introduces: bool,
 }
 
 /// Per-thread buffers for slot values.
@@ -151,6 +155,18 @@ impl Template {
         let order = (0..3)
             .flat_map(|r| (0..slots.len()).filter(move |i| rank(i) == r))
             .collect();
+        let introduces = turns
+            .iter()
+            .find(|t: &&Turn| t.role == Some(Role::User))
+            .is_some_and(|t| {
+                t.parts.iter().any(|p| match p {
+                    Part::Slot(i) => {
+                        slots[*i].group == 0
+                            && matches!(slots[*i].kind, Placeholder::Name | Placeholder::FirstName)
+                    }
+                    Part::Lit(_) => false,
+                })
+            });
         Ok(Template {
             name: name.to_owned(),
             turns,
@@ -158,6 +174,7 @@ impl Template {
             order,
             groups,
             domain,
+            introduces,
         })
     }
 
@@ -180,13 +197,15 @@ impl Template {
         self.turns.iter().find_map(|t| t.role)
     }
 
-    /// Fills `d` with one conversation.
+    /// Fills `d` with one conversation; with a `user` (a persona), the persona is the first
+    /// group's person and writes the user turns in its voice (see [`super::user`]).
     pub fn fill(
         &self,
         rng: &mut Rng,
         fctx: &mut FillCtx<'_>,
         v: &mut SlotValues,
         d: &mut Dialogue,
+        user: Option<User<'_>>,
     ) {
         d.clear();
         fctx.reset(self.domain, false);
@@ -194,6 +213,9 @@ impl Template {
         v.people.clear();
         v.people
             .extend((0..self.groups).map(|_| Person::draw(rng, fctx.pools)));
+        if let (Some(u), Some(first)) = (user, v.people.first_mut()) {
+            *first = u.persona.person;
+        }
         v.text.clear();
         v.spans.clear();
         v.spans.resize(self.slots.len(), (0, 0));
@@ -204,21 +226,33 @@ impl Template {
             let prose = matches!(slot.kind, Placeholder::Sentence | Placeholder::Paragraph);
             fctx.sticky = prose;
             slot.kind.push(&mut v.text, rng, fctx, person);
+            if let (Some(facts), 0) = (fctx.user, slot.group) {
+                facts.fix(slot.kind, &mut v.text, start, fctx.pools);
+            }
             if slot.group == 0 && !prose {
                 fctx.remember(slot.kind, &v.text[start..]);
             }
             v.spans[i] = (start, v.text.len());
         }
+        let mut user_turns = 0;
         for turn in &self.turns {
             let out = match turn.role {
                 None => &mut d.system,
                 Some(role) => &mut d.push(role).text,
             };
+            let voiced = user.filter(|_| turn.role == Some(Role::User));
+            if let (Some(u), 0, false) = (voiced, user_turns, self.introduces) {
+                u.push_opening(out);
+            }
             for part in &turn.parts {
                 match part {
                     Part::Lit(s) => out.push_str(s),
                     Part::Slot(i) => out.push_str(&v.text[v.spans[*i].0..v.spans[*i].1]),
                 }
+            }
+            if let Some(u) = voiced {
+                u.push_closing(out);
+                user_turns += 1;
             }
         }
         // Identity and timing come last, so the content of a seed is what it always was.
@@ -268,6 +302,7 @@ mod tests {
             &mut fctx,
             &mut SlotValues::default(),
             &mut d,
+            None,
         );
         d
     }
@@ -344,6 +379,7 @@ mod tests {
                 &mut fctx,
                 &mut SlotValues::default(),
                 &mut d,
+                None,
             );
             let text = &d.msgs()[0].text;
             let (code, lang) = text.rsplit_once("\n--").unwrap();

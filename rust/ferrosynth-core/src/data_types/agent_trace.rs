@@ -1,6 +1,7 @@
 //! `agent_trace`: an agent's run on a task — thoughts, tool calls, observations, an answer.
 
 use super::{DataType, Row};
+use crate::agent::user::{self, User};
 use crate::agent::{trace, Agent, AgentConfig, Exporter, Format, RunCtx, RunKind};
 use crate::error::Result;
 use crate::json::JsonWriter;
@@ -26,18 +27,25 @@ impl DataType for Traces {
 
     fn emit(&self, rng: &mut Rng, s: &mut Scratch<'_>, row: Row<'_>, w: &mut JsonWriter) {
         let agent = &self.0;
+        let persona = user::begin(agent.cfg.persona, rng, &mut s.fill);
+        let pools = s.fill.pools;
         agent.trace(&mut RunCtx {
             rng,
             ectx: &mut s.ctx,
             fctx: &mut s.fill,
             s: &mut s.run,
+            user: persona.as_ref().map(|p| User { persona: p, pools }),
         });
+        if let Some(p) = &persona {
+            user::finish(p, &mut s.fill, &mut s.run, &mut s.ctx.scratch);
+        }
         let d = &s.run.dialogue;
         match row.export {
             Some(x) => x.emit(d, &agent.tools, &mut s.ctx.scratch, w),
             None => {
                 row.open(w);
                 trace::emit_trace_members(d, &agent.tools, &agent.cfg.model, &mut s.ctx.scratch, w);
+                user::emit_member(d, w);
                 w.end_object();
             }
         }
@@ -58,7 +66,7 @@ impl DataType for Traces {
             ("status", Str),
             ("error_type", Str),
         ]);
-        Col::fields(&[
+        let mut fields = vec![
             ("index", Int),
             ("trace_id", Str),
             ("agent", Str),
@@ -72,7 +80,11 @@ impl DataType for Traces {
                 "usage",
                 Col::fields(&[("input_tokens", Int), ("output_tokens", Int)]),
             ),
-        ])
+        ];
+        if self.0.cfg.persona.is_some() {
+            fields.push(("persona", Col::fields(&super::persona::persona_fields())));
+        }
+        Col::fields(&fields)
     }
 
     fn exporter(&self, format: Format, _spec: &Spec) -> Result<Exporter> {

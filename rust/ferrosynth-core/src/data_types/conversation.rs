@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::{DataType, Row};
 use crate::agent::dialogue::{Dialogue, Role};
+use crate::agent::user::{self, persona_constraint, User};
 use crate::agent::{
     domain_constraint, turns, Agent, AgentConfig, Exporter, Format, RunCtx, RunKind, Template, Tool,
 };
@@ -29,9 +30,10 @@ pub fn compile(spec: &Spec) -> Result<Box<dyn DataType>> {
     // The template's domain: the `domain` constraint, else the built-in template's.
     let domain = t.domain.clone().map(Value::String);
     let domain = domain_constraint(domain.as_ref(), false)?.unwrap_or(Domain::General);
-    Ok(Box::new(Templated(Template::compile(
-        &t.name, &t.turns, domain,
-    )?)))
+    Ok(Box::new(Templated {
+        template: Template::compile(&t.name, &t.turns, domain)?,
+        persona: persona_constraint(spec.constraints.get("persona"), domain)?,
+    }))
 }
 
 /// Whether a conversation plan is in tool-use mode: `constraints.mode` says so, else it is when
@@ -56,15 +58,19 @@ fn tool_use(spec: &Spec) -> Result<bool> {
     }
 }
 
-/// A conversation filled from a template.
+/// A conversation filled from a template; with `persona`, a persona of that domain is the user.
 #[derive(Debug, Clone)]
-pub struct Templated(pub Template);
+pub struct Templated {
+    pub template: Template,
+    pub persona: Option<Domain>,
+}
 
 /// A conversation in which the assistant calls tools.
 #[derive(Debug, Clone)]
 pub struct ToolUse(pub Agent);
 
-/// Writes a conversation: in the row's format, else `{"index", "turns"}` or the bare turns.
+/// Writes a conversation: in the row's format, else `{"index", "turns"}` (and `persona` when
+/// the user is one) or the bare turns.
 fn emit_dialogue(
     d: &Dialogue,
     tools: &[Tool],
@@ -81,11 +87,13 @@ fn emit_dialogue(
     }
     turns::emit_turns(d, tools, scratch, w);
     if row.index.is_some() {
+        user::emit_member(d, w);
         w.end_object();
     }
 }
 
-fn turn_columns() -> Col {
+/// The columns of a conversation (with its `persona` when the user is one).
+fn turn_columns(persona: bool) -> Col {
     use Col::{Int, Json, Str};
     let turn = Col::fields(&[
         ("role", Str),
@@ -93,7 +101,11 @@ fn turn_columns() -> Col {
         ("tool_calls", Json),
         ("tool_call_id", Str),
     ]);
-    Col::fields(&[("index", Int), ("turns", Col::list(turn))])
+    let mut fields = vec![("index", Int), ("turns", Col::list(turn))];
+    if persona {
+        fields.push(("persona", Col::fields(&super::persona::persona_fields())));
+    }
+    Col::fields(&fields)
 }
 
 impl DataType for Templated {
@@ -102,19 +114,26 @@ impl DataType for Templated {
     }
 
     fn emit(&self, rng: &mut Rng, s: &mut Scratch<'_>, row: Row<'_>, w: &mut JsonWriter) {
+        let persona = user::begin(self.persona, rng, &mut s.fill);
+        let pools = s.fill.pools;
+        let who = persona.as_ref().map(|p| User { persona: p, pools });
         let d = &mut s.run.dialogue;
-        self.0.fill(rng, &mut s.fill, &mut s.slots, d);
-        emit_dialogue(d, &[], row, &mut s.ctx.scratch, w);
+        self.template.fill(rng, &mut s.fill, &mut s.slots, d, who);
+        if let Some(p) = &persona {
+            user::finish(p, &mut s.fill, &mut s.run, &mut s.ctx.scratch);
+        }
+        emit_dialogue(&s.run.dialogue, &[], row, &mut s.ctx.scratch, w);
     }
 
     fn columns(&self) -> Col {
-        turn_columns()
+        turn_columns(self.persona.is_some())
     }
 
     fn exporter(&self, format: Format, spec: &Spec) -> Result<Exporter> {
-        if format.needs_user_first() && self.0.first_role() != Some(Role::User) {
+        let t = &self.template;
+        if format.needs_user_first() && t.first_role() != Some(Role::User) {
             return Err(Error::template(
-                &self.0.name,
+                &t.name,
                 format!(
                     "the {} format needs the first turn after the system prompt to be a user turn",
                     format.name()
@@ -134,17 +153,23 @@ impl DataType for ToolUse {
 
     fn emit(&self, rng: &mut Rng, s: &mut Scratch<'_>, row: Row<'_>, w: &mut JsonWriter) {
         let agent = &self.0;
+        let persona = user::begin(agent.cfg.persona, rng, &mut s.fill);
+        let pools = s.fill.pools;
         agent.conversation(&mut RunCtx {
             rng,
             ectx: &mut s.ctx,
             fctx: &mut s.fill,
             s: &mut s.run,
+            user: persona.as_ref().map(|p| User { persona: p, pools }),
         });
+        if let Some(p) = &persona {
+            user::finish(p, &mut s.fill, &mut s.run, &mut s.ctx.scratch);
+        }
         emit_dialogue(&s.run.dialogue, &agent.tools, row, &mut s.ctx.scratch, w);
     }
 
     fn columns(&self) -> Col {
-        turn_columns()
+        turn_columns(self.0.cfg.persona.is_some())
     }
 
     fn exporter(&self, format: Format, _spec: &Spec) -> Result<Exporter> {

@@ -119,6 +119,8 @@ pub const REGISTRY: &[Entry] = &[
             "max_parallel_calls",
             "min_turns",
             "max_turns",
+            // A persona as the user of each conversation (`agent::user`).
+            "persona",
         ],
     },
     Entry {
@@ -139,6 +141,8 @@ pub const REGISTRY: &[Entry] = &[
             "model",
             "provider",
             "domain",
+            // A persona as the user of each trace (`agent::user`).
+            "persona",
         ],
     },
     Entry {

@@ -383,7 +383,30 @@ pub struct FillCtx<'a> {
     pub language: Option<usize>,
     /// With `sticky`, sticky fills keep their first value for the rest of the run.
     pub sticky: bool,
+    /// The run's user (a persona), whose city and occupation fill `city` and `job_title` in
+    /// prose; set by the caller for the whole run (`reset` keeps it).
+    pub user: Option<UserFacts>,
     memo: Memo,
+}
+
+/// What fills know of a run's user: indexes into the pools.
+#[derive(Debug, Clone, Copy)]
+pub struct UserFacts {
+    pub city: usize,
+    pub title: usize,
+}
+
+impl UserFacts {
+    /// Replaces `out[start..]`, a value of `fill`, by the user's value when the user has one.
+    pub fn fix(&self, fill: Fill, out: &mut String, start: usize, pools: &Pools) {
+        let value = match fill {
+            Fill::City => &pools.cities[self.city],
+            Fill::JobTitle => &pools.job_titles[self.title],
+            _ => return,
+        };
+        out.truncate(start);
+        out.push_str(value);
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -400,6 +423,7 @@ impl<'a> FillCtx<'a> {
             domain: Domain::General,
             language: None,
             sticky: false,
+            user: None,
             memo: Memo::default(),
         }
     }
@@ -424,8 +448,17 @@ impl<'a> FillCtx<'a> {
         }
     }
 
-    /// Appends a value of `fill`: the run's value when sticky, else a fresh one.
+    /// Appends a value of `fill`: the run's value when sticky, else a fresh one; the user's
+    /// city and occupation when the run has a user (drawing what the plain run draws).
     pub fn push(&mut self, fill: Fill, out: &mut String, rng: &mut Rng, person: &Person) {
+        let start = out.len();
+        self.push_drawn(fill, out, rng, person);
+        if let Some(user) = self.user {
+            user.fix(fill, out, start, self.pools);
+        }
+    }
+
+    fn push_drawn(&mut self, fill: Fill, out: &mut String, rng: &mut Rng, person: &Person) {
         if !(self.sticky && fill.is_sticky()) {
             return fill.push(out, rng, self, person);
         }

@@ -8,5 +8,5 @@ mod values;
 pub mod vocab;
 
 pub use domain::{Domain, Voice};
-pub use fill::{Fill, FillCtx, FILLS};
+pub use fill::{Fill, FillCtx, UserFacts, FILLS};
 pub use values::*;

@@ -88,6 +88,8 @@ pub fn emit(
         w.key("tools");
         w.raw(json.as_bytes());
     }
+    // The user, when it is a persona: metadata next to the format's own keys.
+    crate::agent::user::emit_member(d, w);
     w.end_object();
 }
 

@@ -9,6 +9,10 @@
 //!   and `tool_result` blocks inside the following user message.
 //! - `otel`: one OTLP/JSON `ExportTraceServiceRequest` per run, with spans that follow the
 //!   OpenTelemetry GenAI semantic conventions (`invoke_agent`, `chat`, `execute_tool`).
+//!
+//! With the `persona` constraint, the `openai`, `sharegpt` and `anthropic` records carry the
+//! user's persona as a top-level `persona` object (metadata: the messages are the conversation
+//! itself, and no system prompt is invented for it); `otel` puts it on the root span.
 
 mod anthropic;
 mod openai;

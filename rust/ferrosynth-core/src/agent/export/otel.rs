@@ -13,6 +13,9 @@
 //!   `gen_ai.tool.call.arguments` and `gen_ai.tool.call.result` (on success), and on failure
 //!   `error.type` with status `ERROR`.
 //!
+//! With the `persona` constraint the root span also has `user.id`, `user.full_name` and
+//! `user.email` and the whole persona as JSON text in `ferrosynth.persona`.
+//!
 //! IDs are hex as OTLP/JSON requires: the trace id is the run's UUID, span ids derive from it.
 //! 64-bit integers (times in nanoseconds, token counts) are decimal strings.
 
@@ -74,6 +77,14 @@ pub fn emit(x: &Exporter, d: &Dialogue, tools: &[Tool], scratch: &mut String, w:
     let (input, output) = d.usage();
     attr_int(w, "gen_ai.usage.input_tokens", input);
     attr_int(w, "gen_ai.usage.output_tokens", output);
+    if !d.persona.is_empty() {
+        // The user, when it is a persona: the `user.*` attributes of the semantic conventions
+        // and the whole persona as JSON text.
+        attr_str(w, "user.id", &d.persona.id);
+        attr_str(w, "user.full_name", &d.persona.name);
+        attr_str(w, "user.email", &d.persona.email);
+        attr_str(w, "ferrosynth.persona", &d.persona.json);
+    }
     let failure = (!d.success)
         .then(|| msgs.iter().rev().find_map(|m| m.error))
         .flatten();

@@ -121,6 +121,8 @@ pub fn emit(
         w.key("tools");
         w.str(json);
     }
+    // The user, when it is a persona: metadata next to the format's own keys.
+    crate::agent::user::emit_member(d, w);
     w.end_object();
 }
 
