@@ -1,33 +1,46 @@
-"""Samples per second of ``DataGenerator().generate(config)``, against a Faker baseline.
+"""Samples per second of ``DataGenerator().generate(config)``, against the reference.
 
 Each data type is one benchmark group holding two peers measured in the same run:
 
 - ``ferrosynth``: ``ferrosynth.DataGenerator().generate(config)`` for ``FERRO_N`` samples, the
   whole public call (plan lookup, Rust generation, building the Python objects).
-- ``faker``: what ``aumai-datasynthesizer`` does per sample with Faker, re-implemented below from
-  its documented behaviour, for ``FAKER_N`` samples. It is deliberately kind to the baseline: the
-  ``Faker`` instance is built once outside the timed region, and results stay plain dicts (the
-  reference also builds ``ConversationTurn`` models and validates a ``SyntheticDataset``).
+- the reference, for ``PEER_N`` samples, one of:
+
+  - ``aumai-datasynthesizer``: the real package, when it is importable:
+    ``aumai_datasynthesizer.DataGenerator().generate(config)``, the same call as ferrosynth's
+    with the same config. Install it with
+    ``pip install git+https://github.com/invincible-jha/aumai-datasynthesizer``.
+  - ``faker``: otherwise (or with ``FERROSYNTH_BENCH_PEER=faker``), what the reference does per
+    sample with Faker, re-implemented below from its documented behaviour. It is kind to the
+    baseline: the ``Faker`` instance is built once outside the timed region, and results stay
+    plain dicts (the reference also builds ``ConversationTurn`` models and validates a
+    ``SyntheticDataset``).
+
+  ``extra_info["library"]`` names the peer measured, and ``benches/report.py`` prints it.
 
 Rounds differ in sample count, so ``benches/report.py`` divides each round by
 ``extra_info["samples"]`` and reports samples/s and the ratio per group.
 
 Off in the normal test run (``--benchmark-disable``, ``testpaths = ["tests"]``). Run with::
 
-    .venv/bin/pytest benches --benchmark-enable --benchmark-only --benchmark-json=bench.json
+    .venv/bin/pytest benches/test_bench_generate.py --benchmark-enable --benchmark-only \
+        --benchmark-json=bench.json
     .venv/bin/python benches/report.py bench.json
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import random
 import re
 import time
 import uuid
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -36,8 +49,26 @@ from faker import Faker
 from ferrosynth import DataGenerator, DataType, GeneratorConfig
 from ferrosynth.templates import CONVERSATION_TEMPLATES, TOOL_CALL_TEMPLATES
 
+
+def _reference() -> ModuleType | None:
+    """The real ``aumai_datasynthesizer``, unless absent or ``FERROSYNTH_BENCH_PEER=faker``."""
+    if os.environ.get("FERROSYNTH_BENCH_PEER", "") == "faker":
+        return None
+    with warnings.catch_warnings():
+        # Its GeneratorConfig has a field named ``schema``, which Pydantic warns about.
+        warnings.simplefilter("ignore", UserWarning)
+        try:
+            return importlib.import_module("aumai_datasynthesizer")
+        except ImportError:
+            return None
+
+
+REFERENCE = _reference()
+#: The peer measured: the real reference, or the Faker re-implementation below.
+PEER = "aumai-datasynthesizer" if REFERENCE is not None else "faker"
+
 FERRO_N = 10_000
-FAKER_N = 1_000
+PEER_N = 1_000
 SEED = 42
 ROUNDS = 7
 
@@ -272,7 +303,7 @@ class Case:
     check: Callable[[Sample], None]
     schema: dict[str, object] | None = None
     constraints: dict[str, object] = field(default_factory=dict)
-    #: The Faker baseline's own shape check, where it differs from ferrosynth's.
+    #: The reference's (and the Faker baseline's) shape check, where it differs from ferrosynth's.
     faker_check: Callable[[Sample], None] | None = None
 
     def config(self, count: int) -> GeneratorConfig:
@@ -315,7 +346,7 @@ CASES = [
 PARAMS = [
     pytest.param(c, lib, id=f"{c.group}-{lib}", marks=pytest.mark.benchmark(group=c.group))
     for c in CASES
-    for lib in ("ferrosynth", "faker")
+    for lib in ("ferrosynth", PEER)
 ]
 
 
@@ -344,6 +375,8 @@ def test_generate(benchmark: Any, case: Case, library: str) -> None:
     """Samples/s of one data type for one peer (see the module docstring)."""
     if library == "ferrosynth":
         _bench_ferrosynth(benchmark, case)
+    elif REFERENCE is not None:
+        _bench_reference(benchmark, case, REFERENCE)
     else:
         _bench_faker(benchmark, case)
 
@@ -360,16 +393,35 @@ def _bench_ferrosynth(benchmark: Any, case: Case) -> None:
     _check_all(case, ds.samples, FERRO_N)
 
 
+def _bench_reference(benchmark: Any, case: Case, reference: ModuleType) -> None:
+    """The real reference: ``DataGenerator().generate(config)`` for ``PEER_N`` samples."""
+    config = reference.GeneratorConfig(
+        data_type=case.data_type.value,
+        count=PEER_N,
+        seed=SEED,
+        schema=case.schema,
+        constraints=case.constraints,
+    )
+
+    def run() -> list[Sample]:
+        samples: list[Sample] = reference.DataGenerator().generate(config).samples
+        return samples
+
+    _extra(benchmark, PEER, case, PEER_N)
+    samples = benchmark.pedantic(run, rounds=ROUNDS, iterations=1, warmup_rounds=1)
+    _check_all(case, samples, PEER_N, case.faker_check)
+
+
 def _bench_faker(benchmark: Any, case: Case) -> None:
-    """Faker baseline: the reference's per-sample Faker calls for ``FAKER_N`` samples."""
+    """Faker baseline: the reference's per-sample Faker calls for ``PEER_N`` samples."""
     faker = Faker("en_US")
 
     def run() -> list[Sample]:
         # As the reference does on every seeded call.
         Faker.seed(SEED)
         random.seed(SEED)
-        return case.faker_fn(faker, FAKER_N)
+        return case.faker_fn(faker, PEER_N)
 
-    _extra(benchmark, "faker", case, FAKER_N)
+    _extra(benchmark, "faker", case, PEER_N)
     samples = benchmark.pedantic(run, rounds=ROUNDS, iterations=1, warmup_rounds=1)
-    _check_all(case, samples, FAKER_N, case.faker_check)
+    _check_all(case, samples, PEER_N, case.faker_check)

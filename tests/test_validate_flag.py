@@ -30,6 +30,9 @@ class Tampered:
     def json_array(self, *args: object, **kwargs: object) -> bytes:
         return self._raw
 
+    def objects(self, seed: int, start: int, count: int, loads: Any, **kwargs: object) -> Any:
+        return loads(self._raw)
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._plan, name)
 

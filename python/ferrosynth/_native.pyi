@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from os import PathLike
-from typing import Literal, final
+from typing import Any, Literal, final
 
 __all__ = [
     "CONSTRAINT_KEYS",
@@ -141,6 +141,26 @@ class Plan:
 
         ``envelope="sample"`` gives the ``SyntheticDataset.samples`` shape (``index`` first);
         ``"bare"`` gives the values the ``generate_*`` methods return.
+        """
+
+    def objects(
+        self,
+        seed: int,
+        start: int,
+        count: int,
+        loads: Callable[[bytes], list[Any]],
+        *,
+        envelope: Literal["sample", "bare"] = "sample",
+        threads: int | None = None,
+    ) -> list[Any]:
+        """Samples ``start .. start + count`` as Python objects: ``loads(json_array(...))``.
+
+        A worker thread renders chunks of rows (GIL released) while the calling thread decodes
+        the previous chunk with ``loads`` (``orjson.loads``), so generation overlaps decoding.
+        ``threads`` counts all threads: ``1`` renders on the calling thread too (no worker),
+        ``n > 1`` gives rendering ``n - 1`` threads; ``None`` reads ``FERROSYNTH_THREADS`` and
+        is at most 2. Runs of under 1,024 samples use no worker. Ctrl-C is checked between
+        chunks.
         """
 
     def columns(self) -> str:

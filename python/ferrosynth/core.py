@@ -118,12 +118,15 @@ def _native_pools(pools: LocalePools) -> str:
     return pools.key
 
 
-def _loads(raw: bytes) -> Any:
-    """``orjson.loads`` without paying the cyclic GC for the result.
+_T = TypeVar("_T")
+
+
+def _gc_paused(build: Callable[[], _T]) -> _T:
+    """``build()`` without paying the cyclic GC for the objects it makes.
 
     Decoded JSON holds no reference cycles, yet every list and dict in it is a GC-tracked
     container: left alone, the collections that millions of fresh containers trigger cost more
-    than decoding them. So the collector is paused while decoding, and the new containers are
+    than decoding them. So the collector is paused while building, and the new containers are
     then moved to the oldest generation in O(1) (``freeze`` + ``unfreeze``) instead of being
     traversed by the next young-generation collection. Nothing is leaked: refcounting frees the
     samples, and full collections still see every object.
@@ -131,12 +134,35 @@ def _loads(raw: bytes) -> Any:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return orjson.loads(raw)
+        return build()
     finally:
         if enabled:
             gc.freeze()
             gc.unfreeze()
             gc.enable()
+
+
+def _loads(raw: bytes) -> Any:
+    """``orjson.loads`` with the GC paused (see :func:`_gc_paused`)."""
+    return _gc_paused(lambda: orjson.loads(raw))
+
+
+def _objects(
+    plan: _native.Plan,
+    seed: int,
+    start: int,
+    count: int,
+    envelope: Literal["sample", "bare"],
+    threads: int | None,
+) -> list[Any]:
+    """Samples ``start .. start + count`` as Python objects, equal to
+    ``orjson.loads(plan.json_array(...))``: a native worker renders the next chunk of rows while
+    this thread decodes the last one (``Plan.objects``), with the GC paused (see
+    :func:`_gc_paused`).
+    """
+    return _gc_paused(
+        lambda: plan.objects(seed, start, count, orjson.loads, envelope=envelope, threads=threads)
+    )
 
 
 #: Plans by :meth:`DataGenerator._plan_key` (the first-level cache: no spec is built on a hit).
@@ -323,9 +349,7 @@ class DataGenerator:
         plan = self.plan(config)
         _check_capacity(plan, start, config.count)
         limits.check_memory(plan, seed & _U64, start, config.count)
-        raw = plan.json_array(seed & _U64, start, config.count, envelope=envelope, threads=threads)
-        values: list[Any] = _loads(raw)
-        return values
+        return _objects(plan, seed & _U64, start, config.count, envelope, threads)
 
     def generate(
         self, config: GeneratorConfig, *, start: int = 0, threads: int | None = None
@@ -518,7 +542,7 @@ class DataGenerator:
         format's record instead.
         """
         for plan, seed, lo, n in self._batches(config, batch_size, start, export, threads):
-            yield _loads(plan.json_array(seed, lo, n, threads=threads))
+            yield _objects(plan, seed, lo, n, "sample", threads)
 
     def _batches(
         self,
@@ -599,9 +623,10 @@ class SchemaBasedGenerator:
         _check_capacity(plan, 0, count)
         seed_ = DataGenerator.resolve_seed(config) & _U64
         limits.check_memory(plan, seed_, 0, count)
+        if not validate:
+            return _objects(plan, seed_, 0, count, "bare", None)
         raw = plan.json_array(seed_, 0, count, envelope="bare")
-        if validate:
-            plan.validate(raw)
+        plan.validate(raw)
         values: list[Any] = _loads(raw)
         return values
 

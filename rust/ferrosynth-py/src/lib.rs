@@ -1,10 +1,12 @@
 //! `ferrosynth._native`: the thin PyO3 binding over `ferrosynth-core`.
 //!
 //! This file is the table of contents; the translation lives in `plan.rs` (the compiled plan),
-//! `run.rs` (GIL release, Ctrl-C and progress), `registry.rs` (the names of data types,
-//! formats and pools) and `errors.rs` (core errors → Python exceptions).
+//! `objects.rs` (Python objects for `generate()`), `run.rs` (GIL release, Ctrl-C and progress),
+//! `registry.rs` (the names of data types, formats and pools) and `errors.rs` (core errors →
+//! Python exceptions).
 
 mod errors;
+mod objects;
 mod output;
 mod plan;
 mod registry;

@@ -7,7 +7,7 @@ use ferrosynth_core::write::{self, columns, Encoding, Job, RunOptions, Span, DEF
 use ferrosynth_core::Envelope;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyList};
 
 use crate::errors::to_py;
 use crate::run::detached;
@@ -128,6 +128,21 @@ impl Plan {
             write::generate_array(plan, Span { seed, start, count }, env, opts, hook)
         })?;
         Ok(PyBytes::new(py, &bytes))
+    }
+
+    #[pyo3(signature = (seed, start, count, loads, *, envelope = "sample", threads = None))]
+    fn objects<'py>(
+        &self,
+        py: Python<'py>,
+        seed: u64,
+        start: u64,
+        count: u64,
+        loads: &Bound<'py, PyAny>,
+        envelope: &str,
+        threads: Option<usize>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let (span, env) = (Span { seed, start, count }, self::envelope(envelope)?);
+        crate::objects::objects(py, &self.inner, span, env, loads, threads)
     }
 
     /// The column types of a sample, as JSON (see `ferrosynth.io.arrow`).
