@@ -319,8 +319,28 @@ def test_ingest_and_export(benchmark: Any, store: Store, mock_url: str) -> None:
         benchmark.pedantic(lambda: None, rounds=1, iterations=1)
         report(benchmark, f"ingest [{kind(store)}]", INGEST_N, ingests)
         report(benchmark, f"export [{kind(store)}]", INGEST_N, exports)
+        poll_cost(benchmark, cpu, url, store)
     finally:
         proc.stop()
+
+
+def poll_cost(benchmark: Any, cpu: CPU, url: str, store: Store, polls: int = 20) -> None:
+    """CPU per ``GET /batches/{id}`` of a 100,000-task batch: what a client's polling costs."""
+    with httpx.Client(headers=HEADERS) as client:
+
+        def run() -> None:
+            for _ in range(polls):
+                assert (
+                    client.get(f"{url}/api/v1/batches/ingest-0").json()["total_tasks"] == INGEST_N
+                )
+
+        _, (_, per_poll_us, ld) = timed(cpu, polls, run)
+    ms = {k: round(v / 1000, 2) for k, v in per_poll_us.items() if k != "client"}
+    benchmark.extra_info["poll_cpu_ms"] = ms
+    sys.stderr.write(
+        f"\nbatch poll [{kind(store)}]: CPU ms per GET /batches/{{id}} of {INGEST_N} tasks "
+        f"{ms} (load {ld})\n"
+    )
 
 
 def test_end_to_end(benchmark: Any, store: Store, mock: Mock) -> None:
@@ -362,3 +382,69 @@ def test_peak_rss(benchmark: Any, tmp_path: Path, mock_url: str, n: int) -> None
         sys.stderr.write(f"\npeak RSS, {n} tasks: {rss:.1f} MB ({seconds:.1f} s, load {load()})\n")
     finally:
         proc.stop()
+
+
+def test_worker_pool_alone(benchmark: Any, store: Store, mock: Mock) -> None:
+    """The worker pool in this process (no HTTP API, no polls): claims, provider calls to
+    mock-llm and outcome writes for ``E2E_N`` queued tasks. Its CPU per task is the worker's
+    share of end to end, without the polls whose cost grows with the wall time of a run."""
+    import asyncio
+
+    from ferrosynth.server.config import ServerConfig
+    from ferrosynth.server.ingest import cache_key, new_message_ids
+    from ferrosynth.server.keys import Keyring
+    from ferrosynth.server.worker import WorkerPool
+    from ferrosynth.store.tasks import NewTask, open_task_store
+
+    try:  # the event loop the server runs on (uvicorn picks uvloop when it is installed)
+        import uvloop
+
+        run_loop: Any = uvloop.run
+    except ImportError:
+        run_loop = asyncio.run
+    task_store = open_task_store(store.url)
+    pids: dict[str, tuple[int, bool]] = {"mock": (mock.proc.p.pid, False)}
+    if store.db_pid is not None:
+        pids["postgres"] = (store.db_pid, True)
+    cpu = CPU(**pids)  # "client" is this process: the worker pool and the store's driver
+    figures = []
+
+    async def drain() -> None:
+        config = ServerConfig(store=store.url, api_key=KEY, concurrency=128)
+        pool = WorkerPool(task_store, config, Keyring(KEY))
+        await pool.start()
+        while task_store.queue_depth() or pool.busy:
+            await asyncio.sleep(0.05)
+        await pool.stop()
+
+    try:
+        for r in range(ROUNDS):
+            tasks = []
+            for i, mid in enumerate(new_message_ids(E2E_N)):
+                body = {"model": "m", "messages": [{"role": "user", "content": f"w{r}-{i}"}]}
+                text = json.dumps(body, separators=(",", ":"))
+                tasks.append(
+                    NewTask(
+                        mid,
+                        None,
+                        mock.url,
+                        "POST",
+                        text,
+                        cache_key(body),
+                        True,
+                        True,
+                        None,
+                        None,
+                        None,
+                    )
+                )
+            ingest = task_store.begin_ingest(f"pool-{r}")
+            ingest.add(tasks, [])
+            ingest.commit()
+            _, figure = timed(cpu, E2E_N, lambda: run_loop(drain()))
+            assert task_store.batch(f"pool-{r}").completed_fresh == E2E_N  # type: ignore[union-attr]
+            figures.append(figure)
+        benchmark.pedantic(lambda: None, rounds=1, iterations=1)
+        report(benchmark, f"worker pool alone [{kind(store)}]", E2E_N, figures)
+    finally:
+        task_store.close()

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from ferrosynth.server.http import HTTPClient, HTTPError, Response
+from ferrosynth.server.http import HTTPClient, HTTPError
 
 __all__ = ["CallResult", "RetryRules", "call_provider", "failure"]
 
@@ -84,25 +84,11 @@ def _short(raw: bytes) -> str:
     return text + ("…" if len(raw) > _MAX_ERROR_BODY else "")
 
 
-# asyncio.timeout (Python 3.11+) arms one timer handle; wait_for wraps the call in a task of its
-# own, which costs the worker more than the rest of the call's bookkeeping.
-_timeout = getattr(asyncio, "timeout", None)
-
-
-async def _post(
-    client: HTTPClient, url: str, body: bytes, headers: dict[str, str], timeout: float
-) -> Response:
-    if _timeout is None:  # pragma: no cover - Python 3.10
-        return await asyncio.wait_for(client.post(url, body, headers), timeout)
-    async with _timeout(timeout):
-        return await client.post(url, body, headers)
-
-
 async def _attempt(
     client: HTTPClient, url: str, body: bytes, headers: dict[str, str], timeout: float
 ) -> tuple[bytes, dict[str, Any]]:
     try:
-        response = await _post(client, url, body, headers, timeout)
+        response = await client.post(url, body, headers, timeout)
     except (asyncio.TimeoutError, TimeoutError) as e:
         raise _RetryableError(f"provider timed out after {timeout:g} s") from e
     except (HTTPError, OSError) as e:
