@@ -8,6 +8,10 @@
 //! systems, some file systems) a named temporary `.<name>.<pid>.<n>.tmp` is used instead, and
 //! every new write first removes the temporaries of its target left by writers that are no
 //! longer running. Both kinds of file get the mode `0666 & !umask`, like any other new file.
+//!
+//! The data is handed to the disk while it is written ([`Writeback`]), not all at once by the
+//! final fsync: a 1.4 GB file otherwise sits in the page cache until the commit, and the fsync
+//! then waits for all of it (seconds on a 200 MB/s disk) after generation has finished.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -25,8 +29,49 @@ pub struct AtomicFile {
     /// The target is a device or a pipe (`/dev/stdout`, `/dev/null`, a FIFO): written in
     /// place, never replaced.
     direct: bool,
-    writer: Option<BufWriter<File>>,
+    writer: Option<BufWriter<Writeback>>,
     shown: String,
+}
+
+/// A file that starts the write-back of its data every [`Writeback::STEP`] bytes
+/// (`sync_file_range(SYNC_FILE_RANGE_WRITE)` on Linux: asynchronous, nothing waits for the
+/// disk), so that the disk works while rows are still being generated and the final fsync
+/// finds little left to write.
+pub struct Writeback {
+    file: File,
+    written: u64,
+    started: u64,
+    /// Devices and pipes are written in place and never synced.
+    enabled: bool,
+}
+
+impl Writeback {
+    const STEP: u64 = 32 << 20;
+
+    fn new(file: File, enabled: bool) -> Self {
+        Writeback {
+            file,
+            written: 0,
+            started: 0,
+            enabled,
+        }
+    }
+}
+
+impl Write for Writeback {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.written += n as u64;
+        if self.enabled && self.written - self.started >= Self::STEP {
+            unnamed::start_writeback(&self.file, self.started, self.written - self.started);
+            self.started = self.written;
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
 }
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -63,7 +108,10 @@ impl AtomicFile {
                     dir,
                     temp: None,
                     direct: true,
-                    writer: Some(BufWriter::with_capacity(1 << 20, file)),
+                    writer: Some(BufWriter::with_capacity(
+                        1 << 20,
+                        Writeback::new(file, false),
+                    )),
                     shown,
                 });
             }
@@ -85,13 +133,16 @@ impl AtomicFile {
             dir,
             temp,
             direct: false,
-            writer: Some(BufWriter::with_capacity(1 << 20, file)),
+            writer: Some(BufWriter::with_capacity(
+                1 << 20,
+                Writeback::new(file, true),
+            )),
             shown,
         })
     }
 
     /// The writer for the temporary file.
-    pub fn writer(&mut self) -> &mut BufWriter<File> {
+    pub fn writer(&mut self) -> &mut BufWriter<Writeback> {
         self.writer.as_mut().expect("writer used after commit")
     }
 
@@ -110,7 +161,7 @@ impl AtomicFile {
         let Some(w) = self.writer.take() else {
             return Ok(());
         };
-        let file = w.into_inner().map_err(|e| io(e.into_error()))?;
+        let file = w.into_inner().map_err(|e| io(e.into_error()))?.file;
         if self.direct {
             return Ok(());
         }
@@ -188,12 +239,27 @@ fn remove_stale(dir: &Path, prefix: &str) {
 #[cfg(target_os = "linux")]
 #[allow(unsafe_code)]
 mod unnamed {
-    //! `O_TMPFILE` and `linkat`: the two system calls std does not expose.
+    //! `O_TMPFILE`, `linkat` and `sync_file_range`: the system calls std does not expose.
     use std::fs::{File, OpenOptions};
     use std::os::unix::ffi::OsStrExt;
     use std::os::unix::fs::OpenOptionsExt;
     use std::os::unix::io::AsRawFd;
     use std::path::Path;
+
+    /// Starts writing `len` bytes of `file` from `offset` to the disk, without waiting for it.
+    /// Advisory: an error (a file system without it) changes nothing, the commit's fsync still
+    /// writes and checks everything.
+    pub fn start_writeback(file: &File, offset: u64, len: u64) {
+        // SAFETY: a plain system call on an open descriptor; no memory is passed.
+        let _ = unsafe {
+            libc::sync_file_range(
+                file.as_raw_fd(),
+                offset as libc::off64_t,
+                len as libc::off64_t,
+                libc::SYNC_FILE_RANGE_WRITE,
+            )
+        };
+    }
 
     /// An unnamed file in `dir`, or `None` where the file system does not support it.
     pub fn open(dir: &Path) -> Option<File> {
@@ -237,6 +303,8 @@ mod unnamed {
     pub fn open(_dir: &Path) -> Option<File> {
         None
     }
+
+    pub fn start_writeback(_file: &File, _offset: u64, _len: u64) {}
 
     pub fn link(_file: &File, _at: &Path) -> std::io::Result<()> {
         Err(std::io::Error::other(
@@ -282,6 +350,27 @@ mod tests {
         f.commit().unwrap();
         assert_eq!(listing(&dir), vec!["out.jsonl"]);
         assert_eq!(std::fs::read(&target).unwrap(), b"{}\n");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn write_back_starts_every_step_while_writing_and_the_bytes_are_all_there() {
+        let dir = scratch_dir("writeback");
+        let target = dir.join("big.jsonl");
+        let mut f = AtomicFile::create(&target).unwrap();
+        let block = vec![b'x'; (Writeback::STEP / 4) as usize];
+        for _ in 0..9 {
+            f.write_all(&block).unwrap();
+        }
+        let wb = f.writer().get_ref();
+        assert!(wb.enabled);
+        // 9/4 steps written (less what BufWriter still holds): write-back began twice.
+        assert_eq!(wb.started, 2 * Writeback::STEP, "written {}", wb.written);
+        f.commit().unwrap();
+        assert_eq!(
+            std::fs::metadata(&target).unwrap().len(),
+            9 * Writeback::STEP / 4
+        );
         std::fs::remove_dir_all(dir).unwrap();
     }
 
