@@ -153,9 +153,9 @@ const GOLDEN: &[(&str, &str)] = &[
     ("agent_trace_otel", "1345def78ebe037d"),
     ("persona", "5c81917cd245412f"),
     ("persona_coding", "bd5d46fc0fad4836"),
-    ("conversation_persona", "d6bc3cf35179de13"),
-    ("conversation_tool_use_persona", "09cbd2d039ae69ef"),
-    ("agent_trace_persona", "44e6925965f164cc"),
+    ("conversation_persona", "055db32ac3239013"),
+    ("conversation_tool_use_persona", "629170b2e58924af"),
+    ("agent_trace_persona", "b55f77b78551974c"),
     ("agent_trace_persona_otel", "111fd81dbb7772cf"),
 ];
 

@@ -219,14 +219,16 @@ impl User<'_> {
             match &rest[i + 1..end] {
                 "first" => p.person.push_first(out, self.pools),
                 "full" => p.person.push_full(out, self.pools),
-                "occupation" => push_title(out, occupation),
+                "occupation" => out.push_str(occupation),
                 "a_occupation" => {
-                    let vowel = occupation
-                        .chars()
-                        .next()
-                        .is_some_and(|c| "AEIOUaeiou".contains(c));
-                    out.push_str(if vowel { "an " } else { "a " });
-                    push_title(out, occupation);
+                    // Titles stay as the locale writes them (German nouns keep their capital);
+                    // an English article only before a Latin letter ("a Nurse", "an Editor").
+                    match occupation.chars().next() {
+                        Some(c) if "AEIOUaeiou".contains(c) => out.push_str("an "),
+                        Some(c) if c.is_ascii_alphabetic() => out.push_str("a "),
+                        _ => {}
+                    }
+                    out.push_str(occupation);
                 }
                 "city" => out.push_str(&self.pools.cities[p.city]),
                 "goal" => out.push_str(p.goal()),
@@ -236,19 +238,6 @@ impl User<'_> {
             rest = &rest[end + 1..];
         }
         out.push_str(rest);
-    }
-}
-
-/// Appends a job title inside a sentence: "Event organiser" as "event organiser", but "IT
-/// consultant" as it is.
-fn push_title(out: &mut String, title: &str) {
-    let mut chars = title.chars();
-    match (chars.next(), chars.next()) {
-        (Some(a), Some(b)) if a.is_uppercase() && !b.is_uppercase() => {
-            out.extend(a.to_lowercase());
-            out.push_str(&title[a.len_utf8()..]);
-        }
-        _ => out.push_str(title),
     }
 }
 
