@@ -718,6 +718,7 @@ ERRORS: list[tuple[Any, str, str]] = [
         {
             "type": "object",
             "properties": {"p": {"type": "string", "pattern": "^\\d{3}$", "minLength": 4}},
+            "required": ["p"],
         },
         "/properties/p/pattern",
         "no string of 4",

@@ -11,7 +11,7 @@ import pytest
 
 from ferrosynth import DataGenerator, DataType, GeneratorConfig, SchemaBasedGenerator
 
-#: Around the native thresholds: no worker below 1,024 rows, chunks of 512 rows above.
+#: Around the native chunking: the first 512 rows on the calling thread, then chunks of 512.
 COUNTS = [0, 1, 511, 1023, 1024, 1537, 2600]
 
 SCHEMAS: dict[str, dict[str, Any]] = {

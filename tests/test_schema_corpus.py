@@ -5,13 +5,14 @@ that the Rust validator and Python ``jsonschema`` both accept."""
 from __future__ import annotations
 
 import json
+import warnings
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ferrosynth import SchemaBasedGenerator
+from ferrosynth import SchemaBasedGenerator, SchemaWarning
 from tests.schema_oracle import generate
 
 CORPUS = Path(__file__).parent / "fixtures" / "schemas"
@@ -35,7 +36,13 @@ def test_corpus_is_large_and_varied() -> None:
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 def test_corpus_schema_generates_100_valid_instances(path: Path) -> None:
-    out = generate(load(path), 100, seed=2024)
+    schema = load(path)
+    with warnings.catch_warnings():
+        if "left out" in str(schema.get("$comment", "")):
+            # A regression whose optional property can never be valid: it is left out, and
+            # the compiler says so with a SchemaWarning.
+            warnings.simplefilter("ignore", SchemaWarning)
+        out = generate(schema, 100, seed=2024)
     # Real data varies: not 100 copies of one value.
     assert len({json.dumps(o, sort_keys=True) for o in out}) > 1
 

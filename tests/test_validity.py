@@ -232,8 +232,14 @@ def test_schema_subset_generates_valid_instances() -> None:
     ("schema", "pointer", "reason"),
     [
         ({"type": "integer", "minimum": 5, "maximum": 1}, "", "no integer"),
+        # The properties are required: an optional one that cannot be satisfied is left out
+        # (with a SchemaWarning), since the object itself is still satisfiable.
         (
-            {"type": "object", "properties": {"a": {"type": "number", "minimum": 2, "maximum": 1}}},
+            {
+                "type": "object",
+                "properties": {"a": {"type": "number", "minimum": 2, "maximum": 1}},
+                "required": ["a"],
+            },
             "/properties/a",
             "greater than maximum",
         ),
@@ -241,6 +247,7 @@ def test_schema_subset_generates_valid_instances() -> None:
             {
                 "type": "object",
                 "properties": {"a/b": {"type": "array", "minItems": 3, "maxItems": 1}},
+                "required": ["a/b"],
             },
             "/properties/a~1b",
             "minItems",
@@ -250,7 +257,11 @@ def test_schema_subset_generates_valid_instances() -> None:
             "/properties/a/type",
             "unknown type",
         ),
-        ({"type": "object", "properties": {"a": {"enum": []}}}, "/properties/a/enum", "empty"),
+        (
+            {"type": "object", "properties": {"a": {"enum": []}}, "required": ["a"]},
+            "/properties/a/enum",
+            "empty",
+        ),
         (False, "", "admits no value"),
     ],
 )

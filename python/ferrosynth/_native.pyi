@@ -155,12 +155,13 @@ class Plan:
     ) -> list[Any]:
         """Samples ``start .. start + count`` as Python objects: ``loads(json_array(...))``.
 
-        A worker thread renders chunks of rows (GIL released) while the calling thread decodes
-        the previous chunk with ``loads`` (``orjson.loads``), so generation overlaps decoding.
-        ``threads`` counts all threads: ``1`` renders on the calling thread too (no worker),
-        ``n > 1`` gives rendering ``n - 1`` threads; ``None`` reads ``FERROSYNTH_THREADS`` and
-        is at most 2. Runs of under 1,024 samples use no worker. Ctrl-C is checked between
-        chunks.
+        The first 512 rows are rendered on the calling thread (GIL released) and decoded with
+        ``loads`` (``orjson.loads``); for the rest, a worker thread renders chunks of 512 rows
+        while the calling thread decodes the previous one. ``threads`` counts all threads:
+        ``1`` renders everything on the calling thread, ``n > 1`` gives rendering ``n - 1``
+        threads. ``None`` uses one worker when rows are at least 512 bytes of JSON (smaller rows
+        gain nothing from it) and ``FERROSYNTH_THREADS`` and the cores allow two threads.
+        Ctrl-C is checked between chunks.
         """
 
     def columns(self) -> str:

@@ -185,7 +185,8 @@ fn compile_errors_name_what_is_wrong() {
     );
     let err = plan(
         "json",
-        json!({"schema": {"properties": {"a": {"minimum": 3, "maximum": 1, "type": "integer"}}}}),
+        json!({"schema": {"properties": {"a": {"minimum": 3, "maximum": 1, "type": "integer"}},
+            "required": ["a"]}}),
     )
     .unwrap_err();
     assert!(

@@ -2,15 +2,15 @@
 //! (no GIL) while the calling thread decodes chunk `k` into Python objects.
 //!
 //! Decoding, not generating, is what a `generate()` call spends most of its time on (for agent
-//! traces about twice the generation), and it needs the GIL, so it runs on one thread. Run one
-//! after the other, the two costs add up; overlapped, generation costs no wall time where a core
-//! is free, since it is always the cheaper of the two.
+//! traces about four times the generation), and it needs the GIL, so it runs on one thread. Run
+//! one after the other, the two costs add up; overlapped, generation costs no wall time where a
+//! core is free, since it is the cheaper of the two.
 //!
 //! The decoder is the caller's `loads` (`orjson.loads`), called once per chunk. A decoder
 //! written here against the stable ABI was measured against it (`docs/benchmarks.md`, "The
-//! drop-in path"): with reference counting and string creation behind function calls in the
-//! stable ABI, it took ~23% more instructions per agent trace than `orjson`, even with repeated
-//! strings shared.
+//! drop-in `generate()` against the real reference"): with reference counting and string
+//! creation behind function calls in the stable ABI, it took ~23% more instructions per agent
+//! trace than `orjson`, even with repeated strings shared.
 
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::Mutex;
@@ -27,15 +27,21 @@ use pyo3::types::{PyBytes, PyList};
 const PIPE_ROWS: usize = 512;
 /// Chunks in flight between the two threads.
 const PIPE_DEPTH: usize = 4;
-/// Runs of fewer rows are rendered, then decoded, on the calling thread: a thread costs more.
-const PIPE_MIN_ROWS: u64 = 2 * PIPE_ROWS as u64;
+/// Rows of at least this many bytes of JSON are worth a worker by default. Below it (text, tool
+/// calls, flat records: 90–250 bytes) rendering a chunk takes about as long as decoding it, the
+/// calling thread keeps waiting for the worker, and on a busy machine each wait costs a
+/// scheduler wake-up: measured, the pipeline gained nothing there and sometimes lost, while
+/// personas (~700 bytes), conversations (~1,500) and agent traces (~1,900) gained 1.3–2×.
+const PIPE_MIN_ROW_BYTES: usize = 512;
 
 /// The samples `span` of `plan`, as the Python list that `loads` makes of their JSON array.
 ///
-/// `threads` counts all threads: `1` renders on the calling thread (no pipeline), `n > 1` gives
-/// rendering `n - 1` threads while the calling thread decodes. `None` reads
-/// `FERROSYNTH_THREADS` and is at most 2: decoding is the slower side, so one rendering thread
-/// keeps ahead of it and more would only compete for cores.
+/// The first chunk is rendered on the calling thread (GIL released); its size per row says
+/// what a sample costs. `threads` counts all threads: `1` renders everything on the calling
+/// thread, `n > 1` gives rendering of the rest `n - 1` threads while the calling thread
+/// decodes. `None` uses a worker (one: decoding is the slower side, so one keeps ahead of it)
+/// when rows are large enough to gain from it (see [`PIPE_MIN_ROW_BYTES`]) and
+/// `FERROSYNTH_THREADS` and the cores allow two threads.
 pub fn objects<'py>(
     py: Python<'py>,
     plan: &Plan,
@@ -44,23 +50,31 @@ pub fn objects<'py>(
     loads: &Bound<'py, PyAny>,
     threads: Option<usize>,
 ) -> PyResult<Bound<'py, PyList>> {
-    let threads = match span.count {
-        0..PIPE_MIN_ROWS => 1,
-        _ => threads.unwrap_or_else(|| write::resolve_threads(None).min(2)),
-    };
     let mut out = None;
-    if threads <= 1 {
-        let mut whole = b"[]".to_vec();
-        py.detach(|| {
-            render(plan, span, envelope, Some(1), usize::MAX, &mut |array| {
-                whole = array;
-                Ok(Vec::new())
-            })
-        })
-        .map_err(|e| crate::errors::to_py(py, e))?;
-        decode(py, loads, &whole, &mut out)?;
-    } else {
-        pipelined(py, plan, span, envelope, loads, threads - 1, &mut out)?;
+    let first = Span {
+        count: span.count.min(PIPE_ROWS as u64),
+        ..span
+    };
+    let bytes = render_here(py, plan, first, envelope)?;
+    decode(py, loads, &bytes, &mut out)?;
+    let rest = Span {
+        start: span.start.saturating_add(first.count),
+        count: span.count - first.count,
+        ..span
+    };
+    if rest.count > 0 {
+        let per_row = bytes.len() / PIPE_ROWS; // `first` has PIPE_ROWS rows when a rest follows
+        let threads = threads.unwrap_or_else(|| match per_row {
+            0..PIPE_MIN_ROW_BYTES => 1,
+            _ => write::resolve_threads(None).min(2),
+        });
+        if threads <= 1 {
+            py.check_signals()?;
+            let bytes = render_here(py, plan, rest, envelope)?;
+            decode(py, loads, &bytes, &mut out)?;
+        } else {
+            pipelined(py, plan, rest, envelope, loads, threads - 1, &mut out)?;
+        }
     }
     let out = out.unwrap_or_else(|| PyList::empty(py));
     if out.len() as u64 != span.count {
@@ -71,6 +85,19 @@ pub fn objects<'py>(
         )));
     }
     Ok(out)
+}
+
+/// `span` as one JSON array, rendered on the calling thread with the GIL released.
+fn render_here(py: Python<'_>, plan: &Plan, span: Span, envelope: Envelope) -> PyResult<Vec<u8>> {
+    let mut whole = b"[]".to_vec();
+    py.detach(|| {
+        render(plan, span, envelope, Some(1), usize::MAX, &mut |array| {
+            whole = array;
+            Ok(Vec::new())
+        })
+    })
+    .map_err(|e| crate::errors::to_py(py, e))?;
+    Ok(whole)
 }
 
 /// Renders `span` in chunks of `chunk_rows` rows, each as one JSON array handed to `sink`,

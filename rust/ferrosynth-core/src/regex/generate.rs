@@ -64,7 +64,8 @@ impl Generator {
     /// A generator for `ast` whose strings have `min_len..=max_len` code points.
     pub fn new(ast: &Ast, min_len: usize, max_len: Option<usize>) -> Result<Self, String> {
         let mut needs_check = false;
-        let stripped = anchors(ast, true, true, &mut needs_check);
+        let lead = leading_lookbehind(ast)?;
+        let stripped = anchors(lead.as_ref().unwrap_or(ast), true, true, &mut needs_check);
         let shortest = min_length(&stripped);
         if shortest == usize::MAX {
             return Err("no string matches the pattern (an anchor or an empty class rules every branch out)".into());
@@ -111,6 +112,75 @@ impl Generator {
     /// The lengths this generator targets.
     pub fn lengths(&self) -> impl Iterator<Item = usize> + '_ {
         self.targets.members()
+    }
+}
+
+/// A positive lookbehind at the start of a match needs text before the match. In an unanchored
+/// pattern (`(?<=a)b`) that text is generated as part of the string (`ab`: the search finds `b`
+/// after `a`; the matcher verifies it). Right after `^` no text can precede it: no string
+/// matches, said plainly. `None`: nothing to rewrite.
+fn leading_lookbehind(a: &Ast) -> Result<Option<Ast>, String> {
+    let behind = |x: &Ast| {
+        matches!(
+            x,
+            Ast::Look {
+                ahead: false,
+                negate: false,
+                ..
+            }
+        )
+    };
+    match a {
+        Ast::Look {
+            node,
+            ahead: false,
+            negate: false,
+        } => Ok(Some((**node).clone())),
+        Ast::Concat(items) => {
+            let first = items.iter().position(|x| !matches!(x, Ast::Look { .. }));
+            if let Some(i) = first {
+                if matches!(items[i], Ast::Start) && items[i + 1..].first().is_some_and(behind) {
+                    return Err(
+                        "a lookbehind right after `^` needs text before the start of \
+                                the string: no string matches the pattern"
+                            .into(),
+                    );
+                }
+            }
+            if !items.first().is_some_and(behind) {
+                return Ok(None);
+            }
+            let mut out = items.clone();
+            if let Ast::Look { node, .. } = &items[0] {
+                out[0] = (**node).clone();
+            }
+            Ok(Some(Ast::Concat(out)))
+        }
+        Ast::Alt(bs) => {
+            let mut changed = false;
+            let mut out = Vec::with_capacity(bs.len());
+            for b in bs {
+                match leading_lookbehind(b) {
+                    Ok(Some(n)) => {
+                        changed = true;
+                        out.push(n);
+                    }
+                    Ok(None) => out.push(b.clone()),
+                    // One branch that cannot match leaves the others.
+                    Err(_) if bs.len() > 1 => {
+                        changed = true;
+                        out.push(Ast::Fail);
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(changed.then_some(Ast::Alt(out)))
+        }
+        Ast::Group { node, index } => Ok(leading_lookbehind(node)?.map(|n| Ast::Group {
+            node: Box::new(n),
+            index: *index,
+        })),
+        _ => Ok(None),
     }
 }
 
@@ -467,6 +537,23 @@ mod tests {
         check(r"^.*$", 10, Some(10));
         check(r"^a{100}$", 0, None);
         check(r"[^]", 0, None);
+    }
+
+    #[test]
+    fn a_lookbehind_at_an_unanchored_start_is_generated_as_leading_text() {
+        check(r"(?<=a)b", 0, None);
+        check(r"(?<=\d{2})-x", 0, None);
+        check(r"((?<=id:)\d+)", 0, None);
+        check(r"(?<=a)b|^c$", 0, None);
+    }
+
+    #[test]
+    fn a_lookbehind_right_after_the_start_anchor_is_an_error() {
+        let p = parse(r"^(?<=a)b").unwrap();
+        let e = Generator::new(&p.ast, 0, None).unwrap_err();
+        assert!(e.contains("lookbehind"), "{e}");
+        // Another branch still matches.
+        check(r"^(?<=a)b|^c", 0, None);
     }
 
     #[test]

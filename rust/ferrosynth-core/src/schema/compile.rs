@@ -33,6 +33,24 @@ pub fn check_size(at: &str, keyword: &str, value: u64, limit: u64) -> Result<()>
     Ok(())
 }
 
+/// Whether `e` refuses something ferrosynth does not do on purpose (an `x-ferrosynth` request
+/// it cannot honour, a size beyond its limits, a bound beyond 64 bits, another document), as
+/// opposed to a contradiction in the schema: a refusal is reported even where the schema lets
+/// the value be left out.
+pub fn is_refusal(e: &Error) -> bool {
+    let Error::Schema { reason, .. } = e else {
+        return true;
+    };
+    [
+        "x-ferrosynth",
+        "not supported",
+        "ferrosynth builds",
+        "only references inside",
+    ]
+    .iter()
+    .any(|m| reason.contains(m))
+}
+
 /// Compile-time state for one document.
 pub struct Compiler<'d> {
     pub doc: &'d Doc,
@@ -379,9 +397,37 @@ mod tests {
     fn enums_are_filtered_by_the_rest_of_the_schema() {
         let out = sample(json!({"enum": [1, "a", 2.5, null], "type": "number"}), 50);
         assert!(out.iter().all(|v| v.is_number()));
-        let (ptr, reason) = error(json!({"properties": {"x": {"enum": ["a"], "minLength": 2}}}));
+        let (ptr, reason) =
+            error(json!({"properties": {"x": {"enum": ["a"], "minLength": 2}}, "required": ["x"]}));
         assert_eq!(ptr, "/properties/x");
         assert!(reason.contains("enum"), "{reason}");
+    }
+
+    #[test]
+    fn an_unsatisfiable_optional_property_is_left_out_with_a_warning() {
+        let schema = json!({"type": "object", "properties": {"x": {"enum": ["a"], "minLength": 2},
+            "y": {"type": "integer"}}, "required": ["y"]});
+        let out = sample(schema.clone(), 50);
+        assert!(out.iter().all(|v| v.get("x").is_none() && v["y"].is_i64()));
+        let s = super::super::Schema::compile(&schema).unwrap();
+        assert!(
+            s.warnings
+                .iter()
+                .any(|w| w.contains("\"x\"") && w.contains("/properties/x")),
+            "{:?}",
+            s.warnings
+        );
+    }
+
+    #[test]
+    fn an_open_object_never_uses_the_name_of_an_omitted_property_for_an_extra_key() {
+        // The only extra keys that `patternProperties` can make are the omitted name itself.
+        let out = sample(
+            json!({"type": "object", "properties": {"ab": {"oneOf": [{}, {}]}},
+                "patternProperties": {"^ab$": {}}, "minProperties": 0, "maxProperties": 1}),
+            50,
+        );
+        assert!(out.iter().all(|v| v.get("ab").is_none()), "{out:?}");
     }
 
     #[test]

@@ -121,6 +121,9 @@ impl Compiler<'_> {
             .map(|o| o.props.iter().map(|(n, p)| (n.as_str(), p)).collect())
             .collect();
         let mut props = Vec::new();
+        // Optional properties whose value cannot be built: kept (so that no extra key takes
+        // their name) but never emitted.
+        let mut omitted: Vec<usize> = Vec::new();
         for name in &names {
             let required = required_set.contains(name.as_str());
             let blocked = if forbidden_set.contains(name.as_str()) {
@@ -157,14 +160,30 @@ impl Compiler<'_> {
                         ),
                     ));
                 }
-                // `false` (or a rule) forbids the name: it never appears. Any other failure is a
-                // contradiction the author wrote, worth reporting even for optional properties.
+                // `false` (or a rule) forbids the name: it never appears.
                 Err(_) if forbidden => {}
-                Err(e) => return Err(e),
+                Err(e) if required || super::compile::is_refusal(&e) => return Err(e),
+                // An optional property whose value is unsatisfiable (or beyond what ferrosynth
+                // builds) does not make the object unsatisfiable: it is left out, and the
+                // reason is reported as a warning rather than refusing the whole schema.
+                Err(e) => {
+                    let (p, reason) = split(&e);
+                    let w =
+                        format!("optional property {name:?} is never generated: {reason} (at {p})");
+                    if !self.warnings.contains(&w) {
+                        self.warnings.push(w);
+                    }
+                    omitted.push(props.len());
+                    props.push(Prop {
+                        name: name.clone(),
+                        node: Node::Null,
+                        required: false,
+                    });
+                }
             }
         }
         let r = props.iter().filter(|p| p.required).count();
-        let o = props.len() - r;
+        let o = props.len() - r - omitted.len();
         let sources = self.key_sources(f, &patterns, at)?;
         let open = !sources.is_empty();
         let map_like = names.is_empty()
@@ -192,6 +211,7 @@ impl Compiler<'_> {
         }
         if !counted && !map_like && name_ids.is_empty() {
             let never = Flags::new(props.len());
+            omitted.iter().for_each(|&i| never.set(i));
             return Ok(Node::Object(ObjectNode {
                 props,
                 extra: None,
@@ -210,6 +230,7 @@ impl Compiler<'_> {
         });
         let needs_extras = counted.is_some_and(|(lo, _)| lo > r + o);
         let never = Flags::new(props.len() + sources.len());
+        omitted.iter().for_each(|&i| never.set(i));
         let node = Node::Object(ObjectNode {
             never,
             props,

@@ -18,18 +18,32 @@ pub const MAX_VARIANTS: usize = 64;
 
 const COST_RESIDUAL: u32 = 8;
 
+/// Expansion steps (branchings and negations) per schema node before the search stops at the
+/// variants it has found.
+const MAX_STEPS: usize = 2048;
+
 /// Expands `base` into plain variants (no groups, no pending negations). Unsatisfiable variants
 /// are returned too (with `unsat` set) so the caller can report the first reason.
 pub fn expand(doc: &Doc, base: Facets) -> Vec<Facets> {
     let mut done = Vec::new();
+    // Satisfiable variants found so far; unsatisfiable ones do not use up the budget (270
+    // `if`/`then` pairs that each fix a discriminator leave one unsatisfiable variant per pair).
+    let mut found = 0;
+    let mut steps = 0;
     let mut work = vec![base];
     while let Some(mut f) = work.pop() {
         if f.unsat.is_some() {
             done.push(f);
             continue;
         }
-        if work.len() + done.len() > MAX_VARIANTS * 4 {
+        if work.len() + found > MAX_VARIANTS * 4 {
             continue;
+        }
+        // Each step clones the facets: past the budget, the variants found are enough (compile
+        // time stays linear in the schema's size; every variant kept is still exact).
+        steps += 1;
+        if steps > MAX_STEPS && found > 0 {
+            break;
         }
         if let Some(g) = f.groups.pop_front() {
             let mut next = branch(doc, f, g);
@@ -46,6 +60,7 @@ pub fn expand(doc: &Doc, base: Facets) -> Vec<Facets> {
             work.extend(next);
             continue;
         }
+        found += 1;
         done.push(f);
     }
     done
@@ -81,6 +96,15 @@ fn branch(doc: &Doc, f: Facets, g: Group) -> Vec<Facets> {
             otherwise,
         } => {
             let mut yes = f.clone();
+            if let Some((ptr, name)) = discriminator_clash(doc, &f, &cond) {
+                // A chain of `if`/`then` pairs keyed on one property: once a pair has fixed the
+                // value, every later `if` on another value is false; said here, not after
+                // compiling a variant for each combination.
+                yes.fail(
+                    &ptr,
+                    format!("property {name:?} cannot have two different constant values"),
+                );
+            }
             yes.merge(doc, &cond);
             if let Some(t) = &then {
                 yes.merge(doc, t);
@@ -135,6 +159,44 @@ fn branch(doc: &Doc, f: Facets, g: Group) -> Vec<Facets> {
     }
 }
 
+/// A property that `cond` fixes (`const`, or a one-value `enum`) to a value that a `properties`
+/// entry already merged into `f` excludes: `(pointer in cond, name)`.
+fn discriminator_clash(doc: &Doc, f: &Facets, cond: &str) -> Option<(String, String)> {
+    use serde_json::Value;
+    let has_const = doc.draft >= super::doc::Draft::D6;
+    let allowed = |v: &Value| -> Option<Vec<Value>> {
+        let m = v.as_object()?;
+        if let Some(c) = m.get("const").filter(|_| has_const) {
+            return Some(vec![c.clone()]);
+        }
+        m.get("enum").and_then(Value::as_array).cloned()
+    };
+    let Some(Value::Object(props)) = doc.get(cond)?.get("properties") else {
+        return None;
+    };
+    for (name, sub) in props {
+        let Some(mine) = allowed(sub) else { continue };
+        if mine.len() != 1 {
+            continue;
+        }
+        for o in &f.objs {
+            for (n, ptr) in &o.props {
+                if n != name {
+                    continue;
+                }
+                let Some(theirs) = doc.get(ptr).and_then(allowed) else {
+                    continue;
+                };
+                if !theirs.iter().any(|t| super::validate::json_eq(t, &mine[0])) {
+                    let at = format!("{cond}/properties/{}", super::pointer_token(name));
+                    return Some((at, name.clone()));
+                }
+            }
+        }
+    }
+    None
+}
+
 /// Whether no instance satisfies both subschemas, judged cheaply from their own keywords: two
 /// different `const`s, `type` sets that do not meet, or a property both require with different
 /// `const` values (a discriminator). `false` means "not proven", never "overlapping".
@@ -169,8 +231,10 @@ fn disjoint(doc: &Doc, a: &str, b: &str) -> bool {
     if opaque(x) || opaque(y) {
         return false;
     }
+    // `const` is a keyword from draft 6 on; under draft 4 it constrains nothing.
+    let has_const = doc.draft >= super::doc::Draft::D6;
     let konst = |m: &serde_json::Map<String, Value>| -> Option<Value> {
-        match (m.get("const"), m.get("enum")) {
+        match (m.get("const").filter(|_| has_const), m.get("enum")) {
             (Some(c), _) => Some(c.clone()),
             (None, Some(Value::Array(e))) if e.len() == 1 => Some(e[0].clone()),
             _ => None,
@@ -240,6 +304,20 @@ fn negate(doc: &Doc, f: Facets, neg: &str) -> Vec<Facets> {
             let mut v = f;
             v.merge(doc, &format!("{neg}/not"));
             return vec![v];
+        }
+        // ¬(A ∨ B ∨ …) is ¬A ∧ ¬B ∧ …: each branch is negated in turn, so that a `not` over an
+        // `anyOf` of `required` (SchemaStore's `renovate`: "none of these 90 names") is built
+        // in, not generated and checked.
+        if let Some(serde_json::Value::Array(bs)) = m.get("anyOf") {
+            if !bs.is_empty()
+                && m.keys()
+                    .all(|k| k == "anyOf" || annotation(k) && k != "not")
+            {
+                let mut v = f;
+                v.negs
+                    .extend((0..bs.len()).rev().map(|i| format!("{neg}/anyOf/{i}")));
+                return vec![v];
+            }
         }
     }
     let mut s = Facets::default();
@@ -460,6 +538,45 @@ mod tests {
         assert_ne!(v[0].path, v[1].path);
         let v = variants(json!({"not": {"required": ["a", "b"]}, "type": "object"}));
         assert!(v.iter().all(|f| f.forbidden.len() == 1));
+    }
+
+    #[test]
+    fn not_any_of_forbids_each_branch_without_a_residual_check() {
+        let v = variants(json!({"type": "object",
+            "not": {"anyOf": [{"required": ["a"]}, {"required": ["b"]}]}}));
+        assert_eq!(v.len(), 1);
+        assert!(v[0].residual.is_empty(), "{:?}", v[0].residual);
+        let mut forbidden = v[0].forbidden.clone();
+        forbidden.sort();
+        assert_eq!(forbidden, ["a", "b"]);
+    }
+
+    #[test]
+    fn a_long_if_then_chain_on_one_discriminator_compiles_to_valid_values() {
+        let pairs: Vec<serde_json::Value> = (0..300)
+            .map(|i| {
+                json!({"if": {"properties": {"kind": {"const": format!("k{i}")}}},
+                    "then": {"properties": {"spec": {"required": [format!("p{i}")]}}}})
+            })
+            .collect();
+        let schema = json!({"type": "object", "required": ["kind", "spec"],
+            "properties": {"kind": {"type": "string", "pattern": "^k[0-9]{1,3}$"},
+                "spec": {"type": "object"}}, "allOf": pairs});
+        assert_eq!(sample(schema, 20).len(), 20);
+    }
+
+    #[test]
+    fn draft4_const_is_no_discriminator() {
+        // Under draft 4 both branches admit everything: `oneOf` can never hold.
+        let d4 = "http://json-schema.org/draft-04/schema#";
+        let doc = Doc::new(json!({"$schema": d4, "oneOf": [
+            {"type": "object", "required": ["k"], "properties": {"k": {"const": 1}}},
+            {"type": "object", "required": ["k"], "properties": {"k": {"const": 2}}}]}));
+        assert!(!disjoint(&doc, "/oneOf/0", "/oneOf/1"));
+        let doc = Doc::new(json!({"oneOf": [
+            {"type": "object", "required": ["k"], "properties": {"k": {"const": 1}}},
+            {"type": "object", "required": ["k"], "properties": {"k": {"const": 2}}}]}));
+        assert!(disjoint(&doc, "/oneOf/0", "/oneOf/1"));
     }
 
     #[test]

@@ -192,6 +192,14 @@ impl Validator {
             let Some(Value::String(r)) = map.get(key) else {
                 continue;
             };
+            // Each draft has its own: `$recursiveRef` in 2019-09, `$dynamicRef` in 2020-12.
+            let known = match key {
+                "$dynamicRef" => draft >= Draft::D2020,
+                _ => draft == Draft::D2019,
+            };
+            if !known {
+                continue;
+            }
             let target_ptr = doc.resolve(ptr, r).map_err(|e| Error::schema(at(key), e))?;
             let target = self.compile(doc, &target_ptr)?;
             let target_schema = doc.get(&target_ptr);
@@ -241,7 +249,13 @@ impl Validator {
             let index = (items.len() > 16).then(|| items.iter().map(canonical).collect());
             kws.push(Kw::Enum(items.clone(), index));
         }
-        if let Some(v) = map.get("const") {
+        // Keywords a draft does not know are ignored under it, exactly as the compiler's facets
+        // ignore them (`const`, `contains`, `propertyNames` from draft 6; the `dependent*` and
+        // `unevaluated*` keywords from 2019-09; `prefixItems` from 2020-12).
+        let d6 = draft >= Draft::D6;
+        let d2019 = draft >= Draft::D2019;
+        let draft4 = draft == Draft::D4;
+        if let Some(v) = map.get("const").filter(|_| d6) {
             kws.push(Kw::Const(v.clone()));
         }
         if let Some(v) = map.get("multipleOf") {
@@ -268,7 +282,7 @@ impl Validator {
                     Kw::Maximum(x, excl_bool)
                 });
             }
-            if let Some(v @ Value::Number(_)) = map.get(inclusive_key) {
+            if let Some(v @ Value::Number(_)) = map.get(inclusive_key).filter(|_| !draft4) {
                 let x = number(v, &at(inclusive_key))?;
                 kws.push(if is_min {
                     Kw::Minimum(x, true)
@@ -305,10 +319,11 @@ impl Validator {
         // Arrays: `prefixItems` + `items` (2020-12) or array-`items` + `additionalItems`.
         let (prefix_key, rest_key) = match map.get("items") {
             Some(Value::Array(_)) => ("items", "additionalItems"),
+            _ if draft < Draft::D2020 => ("", "items"),
             _ => ("prefixItems", "items"),
         };
         let mut prefix = Vec::new();
-        if let Some(Value::Array(items)) = map.get(prefix_key) {
+        if let Some(Value::Array(items)) = map.get(prefix_key).filter(|_| !prefix_key.is_empty()) {
             for i in 0..items.len() {
                 prefix.push(self.compile(doc, &format!("{}/{i}", at(prefix_key)))?);
             }
@@ -322,7 +337,7 @@ impl Validator {
         if !prefix.is_empty() || rest.is_some() {
             kws.push(Kw::Items { prefix, rest });
         }
-        if map.contains_key("contains") {
+        if map.contains_key("contains") && d6 {
             let id = self.compile(doc, &at("contains"))?;
             let min = match map.get("minContains") {
                 Some(v) if draft >= Draft::D2019 => count(v, &at("minContains"))?,
@@ -368,7 +383,7 @@ impl Validator {
                 patterns,
             });
         }
-        if map.contains_key("propertyNames") {
+        if map.contains_key("propertyNames") && d6 {
             kws.push(Kw::PropertyNames(self.compile(doc, &at("propertyNames"))?));
         }
         if let Some(v) = map.get("required") {
@@ -391,6 +406,9 @@ impl Validator {
             let Some(Value::Object(deps)) = map.get(key) else {
                 continue;
             };
+            if key != "dependencies" && !d2019 {
+                continue;
+            }
             for (name, dep) in deps {
                 match dep {
                     Value::Array(req) if key != "dependentSchemas" => {
@@ -453,12 +471,12 @@ impl Validator {
             });
         }
         // Unevaluated keywords run last: they read the annotations of everything above.
-        if map.contains_key("unevaluatedProperties") {
+        if map.contains_key("unevaluatedProperties") && d2019 {
             kws.push(Kw::UnevaluatedProperties(
                 self.compile(doc, &at("unevaluatedProperties"))?,
             ));
         }
-        if map.contains_key("unevaluatedItems") {
+        if map.contains_key("unevaluatedItems") && d2019 {
             kws.push(Kw::UnevaluatedItems(
                 self.compile(doc, &at("unevaluatedItems"))?,
             ));
@@ -611,6 +629,42 @@ mod tests {
         let mut v = Validator::new();
         let id = v.compile(&doc, "").unwrap();
         v.is_valid(id, &instance)
+    }
+
+    #[test]
+    fn keywords_a_draft_does_not_know_are_ignored_under_it() {
+        let d4 = "http://json-schema.org/draft-04/schema#";
+        let d7 = "http://json-schema.org/draft-07/schema#";
+        let cases = [
+            (json!({"$schema": d4, "const": 1}), json!(2)),
+            (
+                json!({"$schema": d4, "contains": {"type": "string"}}),
+                json!([1]),
+            ),
+            (
+                json!({"$schema": d4, "propertyNames": {"maxLength": 1}}),
+                json!({"ab": 1}),
+            ),
+            (json!({"$schema": d4, "exclusiveMinimum": 5}), json!(1)),
+            (
+                json!({"$schema": d7, "prefixItems": [{"type": "string"}]}),
+                json!([1]),
+            ),
+            (
+                json!({"$schema": d7, "unevaluatedProperties": false}),
+                json!({"a": 1}),
+            ),
+            (
+                json!({"$schema": d7, "dependentRequired": {"a": ["b"]}}),
+                json!({"a": 1}),
+            ),
+        ];
+        for (schema, value) in cases {
+            let doc = Doc::new(schema.clone());
+            let mut v = Validator::new();
+            let id = v.compile(&doc, "").unwrap();
+            assert!(v.is_valid(id, &value), "{schema} rejects {value}");
+        }
     }
 
     #[test]
