@@ -5,6 +5,8 @@ from os import PathLike
 from typing import Any, Literal, final
 
 __all__ = [
+    "ARROW_BATCH_BYTES",
+    "ARROW_BATCH_ROWS",
     "CONSTRAINT_KEYS",
     "DATA_TYPES",
     "DATA_VERSION",
@@ -12,13 +14,20 @@ __all__ = [
     "DEFAULT_CHUNK_ROWS",
     "FORMATS",
     "POOL_KEYS",
+    "ArrowBatch",
+    "ArrowSchema",
     "AtomicFile",
     "Plan",
     "Pools",
+    "RecordBatches",
     "__version__",
+    "arrow_batch_rows",
+    "arrow_schema",
     "check_template",
     "placeholder_vocabulary",
+    "record_batch_stream",
     "resolve_threads",
+    "write_parquet",
 ]
 
 __version__: str
@@ -29,6 +38,12 @@ DATA_VERSION: int
 
 DEFAULT_CHUNK_ROWS: int
 """Rows per chunk when a run is split for threads and constant memory."""
+
+ARROW_BATCH_ROWS: int
+"""Rows per Arrow record batch (and Parquet row group) at most."""
+
+ARROW_BATCH_BYTES: int
+"""Rendered JSON per batch that :func:`arrow_batch_rows` aims at."""
 
 DEFAULT_ANCHOR: int
 """The default anchor time, in Unix seconds (2025-01-01T00:00:00Z)."""
@@ -208,6 +223,72 @@ class Plan:
         on any error or interrupt nothing is left behind. ``progress(rows_done)`` is called
         between chunks; an exception it raises stops the run and is re-raised.
         """
+
+@final
+class ArrowSchema:
+    """The Arrow schema of a plan's records; ``pyarrow.schema(obj)`` imports it."""
+
+    def __arrow_c_schema__(self) -> object:
+        """An ``arrow_schema`` PyCapsule (the Arrow PyCapsule interface)."""
+
+@final
+class ArrowBatch:
+    """One record batch built in Rust; ``pyarrow.record_batch(obj)`` imports it, once,
+    without a copy."""
+
+    @property
+    def num_rows(self) -> int:
+        """Rows in the batch."""
+
+    def __arrow_c_array__(self, requested_schema: object | None = None) -> tuple[object, object]:
+        """``(arrow_schema, arrow_array)`` PyCapsules; the batch moves out (a second call raises
+        ``ValueError``)."""
+
+@final
+class RecordBatches:
+    """Iterator of :class:`ArrowBatch`, rendered by Rust threads ahead of the consumer."""
+
+    def __iter__(self) -> RecordBatches: ...
+    def __next__(self) -> ArrowBatch: ...
+
+def arrow_schema(plan: Plan) -> ArrowSchema:
+    """The Arrow schema of ``plan``'s records (``json`` columns are strings marked with the
+    field metadata ``{"ferrosynth.type": "json"}``)."""
+
+def arrow_batch_rows(plan: Plan, seed: int, start: int, count: int) -> int:
+    """Rows per batch for about :data:`ARROW_BATCH_BYTES` of rendered JSON (between 1,024 and
+    :data:`ARROW_BATCH_ROWS`), sized from the first 1,000 rows."""
+
+def record_batch_stream(
+    plan: Plan,
+    seed: int,
+    start: int,
+    count: int,
+    *,
+    batch_rows: int,
+    threads: int | None = None,
+) -> RecordBatches:
+    """Samples ``start .. start + count`` as record batches of exactly ``batch_rows`` rows (the
+    last may be shorter), rendered by a background thread a few batches ahead; Ctrl-C is
+    honoured while waiting."""
+
+def write_parquet(
+    plan: Plan,
+    path: str | PathLike[str],
+    seed: int,
+    start: int,
+    count: int,
+    *,
+    compression: Literal["zstd", "snappy", "none"] = "zstd",
+    batch_rows: int | None = None,
+    threads: int | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> int:
+    """Write samples ``start .. start + count`` to ``path`` as Parquet; return bytes written.
+
+    One row group per ``batch_rows`` rows (default :func:`arrow_batch_rows`). Atomic like
+    :meth:`Plan.write_jsonl`; ``progress(rows_done)`` is called after each row group.
+    """
 
 def resolve_threads(threads: int | None = None) -> int:
     """The thread count a run uses: ``threads``, else ``FERROSYNTH_THREADS``, else the cores."""

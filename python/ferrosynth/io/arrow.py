@@ -1,30 +1,35 @@
-"""Arrow record batches and Parquet files, typed from the plan.
+"""Arrow record batches and Parquet files, typed from the plan, built in Rust.
 
-The Rust core renders each batch of samples as JSON Lines in the *columnar* shape (values with
-no single Arrow type — mixed-type enums, type unions, tool-call arguments in traces — become JSON
-strings) and reports the column types of a sample; pyarrow's multi-threaded C++ JSON reader turns
-the bytes into a record batch against that explicit schema. No Python object is built per row.
+The Rust core renders each batch of samples on its worker threads and builds the typed Arrow
+columns in the same thread (arrow-rs); batches reach pyarrow without a copy through the Arrow
+PyCapsule interface (the C data interface). Parquet files are written by the core's ``parquet``
+writer, one row group per batch, through the same atomic output layer as JSON Lines: pyarrow
+is not needed to *write* Parquet, only for :func:`iter_record_batches` and ``to_arrow``.
 
-Requires ``pyarrow`` (``pip install 'ferrosynth[parquet]'``).
+Values with no single Arrow type (mixed-type enums, type unions, a bare ``{"type": "object"}``,
+tool ``parameters`` and Anthropic ``input``) are ``json`` columns: strings holding the value's
+JSON text, marked with the field metadata ``{"ferrosynth.type": "json"}``. The standard export
+formats (OpenAI, Anthropic, OTel) get real nested types: ``messages[i].tool_calls[j].function.name``
+is a field.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
-import orjson
-
+from ferrosynth import _native
 from ferrosynth.errors import ConfigError
-from ferrosynth.io.atomic import AtomicOutput
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from ferrosynth import _native
-
 __all__ = [
+    "BATCH_BYTES",
+    "DEFAULT_BATCH_ROWS",
+    "JSON_METADATA",
+    "ParquetCompression",
     "arrow_schema",
     "batch_rows_for",
     "iter_record_batches",
@@ -32,48 +37,31 @@ __all__ = [
     "write_parquet",
 ]
 
-#: Rows rendered per record batch (at most, per Parquet row group: each batch is written as one).
-DEFAULT_BATCH_ROWS = 131_072
-BLOCK_BYTES = 1 << 22
-#: JSON text per batch when writing Parquet (see :func:`batch_rows_for`).
-BATCH_BYTES = 1 << 24
+#: Rows per record batch at most (and per Parquet row group).
+DEFAULT_BATCH_ROWS: int = _native.ARROW_BATCH_ROWS
+#: Rendered JSON per batch that :func:`batch_rows_for` aims at.
+BATCH_BYTES: int = _native.ARROW_BATCH_BYTES
+#: The field metadata of ``json`` columns (strings holding JSON text).
+JSON_METADATA = {b"ferrosynth.type": b"json"}
+
+ParquetCompression = Literal["zstd", "snappy", "none"]
 
 
 def require_pyarrow() -> Any:
     """Import pyarrow or raise a ConfigError that says how to get it."""
     try:
         import pyarrow
-        import pyarrow.json
-        import pyarrow.parquet
     except ImportError as exc:  # pragma: no cover - exercised only without pyarrow
         raise ConfigError(
-            "Arrow and Parquet output need pyarrow: pip install 'ferrosynth[parquet]'", "format"
+            "Arrow output needs pyarrow: pip install 'ferrosynth[parquet]'", "format"
         ) from exc
     return pyarrow
 
 
-def _arrow_type(pa: Any, col: object) -> pa.DataType:
-    if isinstance(col, str):
-        simple = {
-            "int": pa.int64(),
-            "float": pa.float64(),
-            "bool": pa.bool_(),
-            "string": pa.string(),
-            "json": pa.string(),
-            "null": pa.null(),
-        }
-        return simple[col]
-    assert isinstance(col, dict)
-    if "list" in col:
-        return pa.list_(_arrow_type(pa, col["list"]))
-    return pa.struct([pa.field(name, _arrow_type(pa, sub)) for name, sub in col["struct"]])
-
-
 def arrow_schema(plan: _native.Plan) -> pa.Schema:
-    """The Arrow schema of the plan's samples (``json`` columns are strings)."""
-    pa = require_pyarrow()
-    col = orjson.loads(plan.columns())
-    return pa.schema([pa.field(name, _arrow_type(pa, sub)) for name, sub in col["struct"]])
+    """The Arrow schema of the plan's records (``json`` columns are strings)."""
+    schema: pa.Schema = require_pyarrow().schema(_native.arrow_schema(plan))
+    return schema
 
 
 def iter_record_batches(
@@ -84,37 +72,22 @@ def iter_record_batches(
     *,
     batch_rows: int = DEFAULT_BATCH_ROWS,
     threads: int | None = None,
-    progress: Callable[[int], object] | None = None,
 ) -> Iterator[pa.RecordBatch]:
-    """Yield samples ``start .. start + count`` as record batches of up to ``batch_rows`` rows."""
+    """Yield samples ``start .. start + count`` as record batches of exactly ``batch_rows``
+    rows (the last may be shorter). Rust renders the next batches while the caller works."""
     pa = require_pyarrow()
-    schema = arrow_schema(plan)
-    parse = pa.json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error")
-    end, done = start + count, 0
-    for lo in range(start, end, batch_rows):
-        n = min(batch_rows, end - lo)
-        raw = plan.jsonl(seed, lo, n, shape="columnar", threads=threads)
-        # 4 MiB blocks let pyarrow parse one batch on several threads.
-        read = pa.json.ReadOptions(block_size=BLOCK_BYTES, use_threads=True)
-        table = pa.json.read_json(pa.BufferReader(raw), read_options=read, parse_options=parse)
-        # The reader returns one chunk per block (a few thousand rows); one batch of exactly
-        # `batch_rows` rows is what callers asked for, and what makes one Parquet row group.
-        yield from table.combine_chunks().to_batches()
-        done += n
-        if progress is not None:
-            progress(done)
+    for batch in _native.record_batch_stream(
+        plan, seed, start, count, batch_rows=batch_rows, threads=threads
+    ):
+        yield pa.record_batch(batch)
 
 
 def batch_rows_for(plan: _native.Plan, seed: int, start: int, count: int) -> int:
     """Rows per batch (and Parquet row group) for about :data:`BATCH_BYTES` of JSON text:
-    :data:`DEFAULT_BATCH_ROWS` for small records, fewer for wide ones (agent traces are ~3 KB
-    a row), so that memory stays bounded whatever the record size. Sized from the first
-    1,000 rows."""
-    probe = min(count, 1_000)
-    if probe == 0:
-        return DEFAULT_BATCH_ROWS
-    per_row = max(1, len(plan.jsonl(seed, start, probe, shape="columnar", threads=1)) // probe)
-    return max(1_024, min(DEFAULT_BATCH_ROWS, BATCH_BYTES // per_row))
+    :data:`DEFAULT_BATCH_ROWS` for small records, fewer (at least 1,024) for wide ones (agent
+    traces are ~3 KB a row), so that memory stays bounded whatever the record size. Sized from
+    the first 1,000 rows."""
+    return _native.arrow_batch_rows(plan, seed, start, count)
 
 
 def write_parquet(
@@ -126,18 +99,22 @@ def write_parquet(
     *,
     threads: int | None = None,
     progress: Callable[[int], object] | None = None,
-    compression: str = "zstd",
+    compression: ParquetCompression = "zstd",
+    batch_rows: int | None = None,
 ) -> int:
-    """Write samples to ``path`` as Parquet, atomically; return the bytes written."""
-    pa = require_pyarrow()
-    schema = arrow_schema(plan)
-    rows = batch_rows_for(plan, seed, start, count)
-    # The one output layer: nothing at `path` until the last row group is written.
-    with AtomicOutput(path) as out:
-        with pa.parquet.ParquetWriter(out, schema, compression=compression) as writer:
-            for batch in iter_record_batches(
-                plan, seed, start, count, batch_rows=rows, threads=threads, progress=progress
-            ):
-                writer.write_batch(batch)
-        size = out.tell()
-    return size
+    """Write samples to ``path`` as Parquet, atomically; return the bytes written.
+
+    One row group per ``batch_rows`` rows (by default :func:`batch_rows_for`);
+    ``progress(rows_done)`` is called after each row group. Needs no pyarrow.
+    """
+    return _native.write_parquet(
+        plan,
+        str(path),
+        seed,
+        start,
+        count,
+        compression=compression,
+        batch_rows=batch_rows,
+        threads=threads,
+        progress=progress,
+    )

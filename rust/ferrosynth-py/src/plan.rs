@@ -35,6 +35,18 @@ pub struct Plan {
     inner: Arc<ferrosynth_core::Plan>,
 }
 
+impl Plan {
+    /// The compiled core plan (for the other binding modules).
+    pub(crate) fn core(&self) -> &ferrosynth_core::Plan {
+        &self.inner
+    }
+
+    /// A shared handle on the core plan, for work that outlives the call (background threads).
+    pub(crate) fn shared(&self) -> Arc<ferrosynth_core::Plan> {
+        self.inner.clone()
+    }
+}
+
 fn envelope(name: &str) -> PyResult<Envelope> {
     match name {
         "sample" => Ok(Envelope::Sample),

@@ -510,7 +510,7 @@ mod tests {
             let n = s.chars().count();
             let good = search(&parsed.ast, parsed.groups, &s).unwrap()
                 && n >= min
-                && max.map_or(true, |m| n <= m);
+                && max.is_none_or(|m| n <= m);
             if g.needs_check {
                 ok += usize::from(good);
             } else {

@@ -162,7 +162,7 @@ fn rep(
     st: &mut State,
     k: Cont<'_>,
 ) -> bool {
-    if max.map_or(true, |m| count < m)
+    if max.is_none_or(|m| count < m)
         && m(s, node, i, st, &mut |j, st: &mut State| {
             // ECMA-262: an iteration past the minimum that matched empty does not count.
             if j == i && count >= min {

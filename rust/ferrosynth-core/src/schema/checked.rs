@@ -80,7 +80,7 @@ impl CheckedNode {
             && self
                 .prop_negs
                 .iter()
-                .all(|(name, id)| value.get(name).map_or(true, |p| !v.is_valid(*id, p)))
+                .all(|(name, id)| value.get(name).is_none_or(|p| !v.is_valid(*id, p)))
     }
 
     fn attempt(&self, rng: &mut Rng, ctx: &mut EmitCtx<'_>, buf: &mut JsonWriter) -> bool {

@@ -53,7 +53,7 @@ pub fn build(
         return;
     }
     let n = out[start..].chars().count();
-    if n >= min && max.map_or(true, |m| n <= m) {
+    if n >= min && max.is_none_or(|m| n <= m) {
         return;
     }
     out.truncate(start);

@@ -427,7 +427,7 @@ impl ObjectNode {
                     .map(|s| super::height::height(&s.value))
                     .min()
                 {
-                    hs.extend(std::iter::repeat(h).take(need));
+                    hs.extend(std::iter::repeat_n(h, need));
                 }
                 hs.sort_unstable();
                 hs.get(need - 1).copied().unwrap_or(u32::MAX)

@@ -284,7 +284,7 @@ impl StringNode {
     fn passes(&self, checks: &Checks, s: &str) -> bool {
         let n = s.chars().count();
         n >= self.min_len
-            && self.max_len.map_or(true, |m| n <= m)
+            && self.max_len.is_none_or(|m| n <= m)
             && checks.patterns.iter().all(|p| p.is_match(s) == Ok(true))
             && checks
                 .formats
@@ -391,7 +391,7 @@ trait Unbounded {
 
 impl Unbounded for Option<usize> {
     fn is_none_or_unbounded(&self, bytes: usize) -> bool {
-        self.map_or(true, |m| bytes <= m)
+        self.is_none_or(|m| bytes <= m)
     }
 }
 

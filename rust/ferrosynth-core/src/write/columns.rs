@@ -108,25 +108,94 @@ impl Col {
 /// one record of the plan's export format.
 pub fn sample_columns(plan: &Plan) -> Col {
     if let Some(x) = &plan.export {
-        return export_columns(x.format);
+        let mut col = export_columns(x.format);
+        // With the `persona` constraint the chat formats carry the user's persona as a top-level
+        // `persona` object, typed as in the native samples (OTel puts it in span attributes).
+        if let (Col::Struct(fields), Col::Struct(native)) = (&mut col, plan.data.columns()) {
+            if x.format != Format::Otel {
+                fields.extend(native.into_iter().filter(|(name, _)| name == "persona"));
+            }
+        }
+        return col;
     }
     plan.data.columns()
 }
 
-/// The column type of one record of a standard format: messages are typed where every message
-/// has the same fields, and what varies by message (blocks, tool calls, spans) is `json`.
+/// The column type of one record of a standard format. Everything the format defines as
+/// structure is typed (messages, tool calls, tools, content blocks, spans and their
+/// attributes), so that a chat template or a `datasets` consumer reads
+/// `messages[i].tool_calls[j].function.name` from Parquet as a real field. What the formats
+/// themselves define as free-form JSON stays a `json` column: tool `parameters` /
+/// `input_schema` (a JSON Schema per tool) and Anthropic `tool_use` `input` (its shape depends on
+/// the tool). OpenAI `arguments` and OTel attribute values are JSON *strings* in the formats
+/// themselves, so they are plain strings here.
 fn export_columns(format: Format) -> Col {
-    use Col::{Json, Str};
+    use Col::{Bool, Int, Json, Str};
     match format {
-        Format::Ferrosynth | Format::Otel => Col::fields(&[("resourceSpans", Json)]),
+        Format::Ferrosynth | Format::Otel => {
+            let attribute = Col::fields(&[
+                ("key", Str),
+                (
+                    "value",
+                    Col::fields(&[
+                        ("stringValue", Str),
+                        // OTLP/JSON writes 64-bit integers as decimal strings.
+                        ("intValue", Str),
+                        (
+                            "arrayValue",
+                            Col::fields(&[(
+                                "values",
+                                Col::list(Col::fields(&[("stringValue", Str)])),
+                            )]),
+                        ),
+                    ]),
+                ),
+            ]);
+            let attributes = Col::list(attribute);
+            let span = Col::fields(&[
+                ("traceId", Str),
+                ("spanId", Str),
+                ("parentSpanId", Str),
+                ("name", Str),
+                ("kind", Int),
+                ("startTimeUnixNano", Str),
+                ("endTimeUnixNano", Str),
+                ("attributes", attributes.clone()),
+                ("status", Col::fields(&[("code", Int), ("message", Str)])),
+            ]);
+            let scope_spans = Col::fields(&[
+                ("scope", Col::fields(&[("name", Str), ("version", Str)])),
+                ("spans", Col::list(span)),
+            ]);
+            let resource_spans = Col::fields(&[
+                ("resource", Col::fields(&[("attributes", attributes)])),
+                ("scopeSpans", Col::list(scope_spans)),
+            ]);
+            Col::fields(&[("resourceSpans", Col::list(resource_spans))])
+        }
         Format::OpenAi => {
+            let call = Col::fields(&[
+                ("id", Str),
+                ("type", Str),
+                (
+                    "function",
+                    Col::fields(&[("name", Str), ("arguments", Str)]),
+                ),
+            ]);
             let message = Col::fields(&[
                 ("role", Str),
                 ("tool_call_id", Str),
                 ("content", Str),
-                ("tool_calls", Json),
+                ("tool_calls", Col::list(call)),
             ]);
-            Col::fields(&[("messages", Col::list(message)), ("tools", Json)])
+            let tool = Col::fields(&[
+                ("type", Str),
+                (
+                    "function",
+                    Col::fields(&[("name", Str), ("description", Str), ("parameters", Json)]),
+                ),
+            ]);
+            Col::fields(&[("messages", Col::list(message)), ("tools", Col::list(tool))])
         }
         Format::ShareGpt => {
             let turn = Col::fields(&[("from", Str), ("value", Str)]);
@@ -137,11 +206,23 @@ fn export_columns(format: Format) -> Col {
             ])
         }
         Format::Anthropic => {
-            let message = Col::fields(&[("role", Str), ("content", Json)]);
+            // One struct type for every block kind: fields a kind lacks are null.
+            let block = Col::fields(&[
+                ("type", Str),
+                ("text", Str),
+                ("id", Str),
+                ("name", Str),
+                ("input", Json),
+                ("tool_use_id", Str),
+                ("content", Str),
+                ("is_error", Bool),
+            ]);
+            let message = Col::fields(&[("role", Str), ("content", Col::list(block))]);
+            let tool = Col::fields(&[("name", Str), ("description", Str), ("input_schema", Json)]);
             Col::fields(&[
                 ("system", Str),
                 ("messages", Col::list(message)),
-                ("tools", Json),
+                ("tools", Col::list(tool)),
             ])
         }
     }

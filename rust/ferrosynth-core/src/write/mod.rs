@@ -2,10 +2,12 @@
 //! buffers and handed to a sink in index order (see [`engine`]). Output bytes do not depend on
 //! the chunk size or the thread count, because each sample depends only on `(plan, seed, index)`.
 
+pub mod arrow;
 mod atomic;
 pub mod columns;
 mod encode;
 mod engine;
+pub mod parquet;
 mod threads;
 
 pub use atomic::AtomicFile;

@@ -143,7 +143,7 @@ impl Extension {
                     })?));
             }
             Some(Value::Object(m)) => {
-                if m.values().any(|w| w.as_f64().map_or(true, |w| w < 0.0)) {
+                if m.values().any(|w| w.as_f64().is_none_or(|w| w < 0.0)) {
                     return Err(err("`weights` must map values to numbers >= 0".into()));
                 }
                 ext.weights = Some(Weights::Map(m.clone()));

@@ -306,7 +306,7 @@ impl<'v> Eval<'v> {
                         ann.item_idx.push(i);
                     }
                 }
-                let ok = n >= *min && max.map_or(true, |m| n <= m);
+                let ok = n >= *min && max.is_none_or(|m| n <= m);
                 if !ok {
                     self.fail(ptr, "contains", || {
                         format!(
@@ -518,9 +518,9 @@ impl<'v> Eval<'v> {
             } => match self.quietly(|e| e.eval(*cond, value)) {
                 Some(a) => {
                     ann.merge(a);
-                    then.map_or(true, |t| self.sub(t, value, ann))
+                    then.is_none_or(|t| self.sub(t, value, ann))
                 }
-                None => otherwise.map_or(true, |o| self.sub(o, value, ann)),
+                None => otherwise.is_none_or(|o| self.sub(o, value, ann)),
             },
             Kw::UnevaluatedProperties(id) => {
                 let Value::Object(map) = value else {
