@@ -160,3 +160,43 @@ def test_bad_urls_fail_without_a_call() -> None:
         assert "latin-1" in json.loads(result.completions)["error"]
 
     run(main())
+
+
+def test_a_timed_out_request_never_hands_its_late_answer_to_the_next() -> None:
+    """The timeout fails the request, not the task, and drops the connection: the answer that
+    comes late is never read as the next request's."""
+    connections = 0
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        while True:
+            try:
+                body = json.loads(await read_request(reader))
+            except (asyncio.IncompleteReadError, ConnectionError):
+                break
+            if body["n"] == 0:
+                await asyncio.sleep(0.3)  # past the client's timeout
+            payload = json.dumps({"n": body["n"]}).encode()
+            writer.write(
+                b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(payload), payload)
+            )
+            try:
+                await writer.drain()
+            except ConnectionError:
+                break
+        writer.close()
+
+    async def main() -> None:
+        server, url = await serve(handler)
+        client = HTTPClient()
+        with pytest.raises(TimeoutError):
+            await client.post(url, b'{"n": 0}', {}, 0.1)
+        answers = [await client.post(url, b'{"n": %d}' % n, {}, 2.0) for n in (1, 2)]
+        assert [json.loads(a.body) for a in answers] == [{"n": 1}, {"n": 2}]
+        await client.close()
+        await asyncio.sleep(0.3)
+        await stop(server)
+
+    run(main())
+    assert connections == 2  # the timed-out connection was dropped, the next one kept alive

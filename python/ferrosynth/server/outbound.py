@@ -13,7 +13,7 @@ import asyncio
 import random
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -37,8 +37,9 @@ class RetryRules:
         return random.uniform(0.0, min(self.max_s, self.base_s * (2**attempt)))
 
 
-@dataclass(frozen=True)
-class CallResult:
+class CallResult(NamedTuple):
+    """One provider call's outcome (a named tuple: the worker makes one per task)."""
+
     ok: bool
     completions: str  # JSON text: the provider's answer, or {"error": ...}
     prompt_tokens: int
@@ -87,8 +88,8 @@ async def _attempt(
     client: HTTPClient, url: str, body: bytes, headers: dict[str, str], timeout: float
 ) -> tuple[bytes, dict[str, Any]]:
     try:
-        response = await asyncio.wait_for(client.post(url, body, headers), timeout)
-    except asyncio.TimeoutError as e:
+        response = await client.post(url, body, headers, timeout)
+    except (asyncio.TimeoutError, TimeoutError) as e:
         raise _RetryableError(f"provider timed out after {timeout:g} s") from e
     except (HTTPError, OSError) as e:
         raise _RetryableError(f"cannot reach the provider: {type(e).__name__}: {e}") from e

@@ -4,6 +4,7 @@ alone (role ``worker``), until SIGINT/SIGTERM."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import signal
 import uuid
 
@@ -17,6 +18,7 @@ __all__ = ["serve"]
 def serve(config: ServerConfig, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Block serving ``config`` until stopped by a signal."""
     store = open_task_store(config.store)
+    _tune_gc()
     try:
         if config.role == "worker":
             try:
@@ -44,6 +46,17 @@ def serve(config: ServerConfig, host: str = "127.0.0.1", port: int = 8000) -> No
         ).run()
     finally:
         store.close()
+
+
+def _tune_gc() -> None:
+    """Fewer cyclic collections: what is loaded at start-up is frozen out of them, and the
+    youngest generation is collected every 50,000 net allocations instead of 700. The server
+    builds thousands of short-lived records per chunk (upload, claim, export) that reference
+    counting frees; with the default threshold every chunk triggered dozens of collections that
+    found nothing (a tenth of the worker's CPU in the profile)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
 
 
 async def _work(store: object, config: ServerConfig) -> None:

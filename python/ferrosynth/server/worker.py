@@ -42,6 +42,8 @@ _OPENED_MAX = 1024
 class WorkerPool:
     """Runs in the server's event loop; :meth:`start` and :meth:`stop` bracket its life."""
 
+    _loop: asyncio.AbstractEventLoop
+
     def __init__(self, store: TaskStore, config: ServerConfig, keyring: Keyring) -> None:
         self.store = store
         self.config = config
@@ -73,6 +75,9 @@ class WorkerPool:
 
     # --- life ---------------------------------------------------------------------------------
     async def start(self) -> None:
+        # asyncio.create_task and get_running_loop ask the kernel for the process id on every
+        # call (Python 3.11 checks the loop's owner): the per-task calls use this one instead
+        self._loop = asyncio.get_running_loop()
         self._http = HTTPClient(limit_per_origin=self.config.concurrency)
         await asyncio.to_thread(self.store.heartbeat, self.worker_id)
         self._loops = [
@@ -130,6 +135,7 @@ class WorkerPool:
 
     # --- loops --------------------------------------------------------------------------------
     async def _claim_loop(self) -> None:
+        loop = self._loop
         while not self._stopping:
             free = self.config.concurrency - len(self._inflight)
             if free <= 0:
@@ -153,7 +159,7 @@ class WorkerPool:
             if self._deleted:
                 claimed = [t for t in claimed if self._deleted.get(t.batch_id, -1.0) < started]
             for task in claimed:
-                runner = asyncio.create_task(self._process(task), name=task.message_id)
+                runner = loop.create_task(self._process(task), name=task.message_id)
                 self._inflight[task.seq] = (task.batch_id, runner)
                 runner.add_done_callback(functools.partial(self._done, task.seq))
 
@@ -185,7 +191,7 @@ class WorkerPool:
                     return
         future: asyncio.Future[CallResult] | None = None
         if task.use_cache and task.cache_key not in self._by_key:
-            future = asyncio.get_running_loop().create_future()
+            future = self._loop.create_future()
             self._by_key[task.cache_key] = future
         try:
             result = await self._call(task)

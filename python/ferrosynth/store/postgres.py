@@ -9,23 +9,18 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
 from ferrosynth.store.errors import StoreError
 from ferrosynth.store.migrations import MIGRATIONS, render
-from ferrosynth.store.sql_tasks import SQLTaskStore
+from ferrosynth.store.sql_tasks import INSERT_COLS, SQLTaskStore, task_rows
 from ferrosynth.store.tasks import NewTask
 
 __all__ = ["PostgresTaskStore"]
 
 _MIGRATION_LOCK = 0x66_73_74_6F  # "fsto": one advisory lock id for schema changes
-_COPY_COLS = (
-    "message_id, batch_id, custom_id, url, method, body, cache_key, use_cache, track_progress, "
-    "dataset, source, cred_id, status, created_at"
-)
 
 
 def _redact(url: str) -> str:
@@ -87,27 +82,10 @@ class PostgresTaskStore(SQLTaskStore):
             )
 
     def _insert_tasks(self, cur: Any, batch_id: str, tasks: Sequence[NewTask]) -> None:
-        now = time.time()
-        with cur.copy(f"COPY fs_tasks ({_COPY_COLS}) FROM STDIN") as copy:
-            for t in tasks:
-                copy.write_row(
-                    (
-                        t.message_id,
-                        batch_id,
-                        t.custom_id,
-                        t.url,
-                        t.method,
-                        t.body,
-                        t.cache_key,
-                        int(t.use_cache),
-                        int(t.track_progress),
-                        t.dataset,
-                        t.source,
-                        t.cred_id,
-                        "PENDING",
-                        now,
-                    )
-                )
+        with cur.copy(f"COPY fs_tasks ({INSERT_COLS}) FROM STDIN") as copy:
+            write_row = copy.write_row
+            for row in task_rows(batch_id, tasks):
+                write_row(row)
 
     def begin_ingest(self, batch_id: str) -> _PostgresIngest:
         return _PostgresIngest(self, batch_id)

@@ -25,28 +25,24 @@ from ferrosynth.store.tasks import (
     TotalsRow,
 )
 
-__all__ = ["SQLTaskStore"]
+__all__ = ["INSERT_COLS", "SQLTaskStore", "task_rows"]
 
 _ROW_COLS = (
     "message_id, batch_id, custom_id, status, body, completions, cached, created_at, "
     "started_at, completed_at, duration_ms, dataset, source"
 )
-_INSERT_COLS = (
+#: The columns of a new task, in the order of :func:`task_rows`' tuples.
+INSERT_COLS = (
     "message_id, batch_id, custom_id, url, method, body, cache_key, use_cache, track_progress, "
     "dataset, source, cred_id, status, created_at"
 )
-_BATCH_AGG = """
-    batch_id, COUNT(*),
-    SUM(CASE WHEN status = 'COMPLETED' AND cached = 0 THEN 1 ELSE 0 END),
-    SUM(CASE WHEN status = 'COMPLETED' THEN 1 ELSE 0 END),
-    SUM(CASE WHEN status = 'FAILED' THEN 1 ELSE 0 END),
-    SUM(CASE WHEN status = 'PROCESSING' THEN 1 ELSE 0 END),
-    SUM(cached),
-    MIN(created_at), MIN(started_at), MAX(completed_at),
-    SUM(CASE WHEN cached = 0 THEN prompt_tokens ELSE 0 END),
-    SUM(CASE WHEN cached = 0 THEN completion_tokens ELSE 0 END),
-    SUM(CASE WHEN cached = 0 THEN total_tokens ELSE 0 END)
-"""
+# One row per (batch, status, cached) group, read from the covering index fs_tasks_agg and
+# folded into a BatchRow in Python: a handful of groups instead of thirteen CASE sums per task.
+_BATCH_GROUPS = (
+    "SELECT batch_id, status, cached, COUNT(*), MIN(created_at), MIN(started_at), "
+    "MAX(completed_at), SUM(prompt_tokens), SUM(completion_tokens), SUM(total_tokens), "
+    "MAX(created_at) FROM fs_tasks {where} GROUP BY batch_id, status, cached"
+)
 
 Cursor = Any
 Connection = Any
@@ -55,22 +51,72 @@ Connection = Any
 _task_row = TaskRow._make
 
 
-def _batch_row(r: Sequence[Any]) -> BatchRow:
-    return BatchRow(
-        batch_id=r[0],
-        total=int(r[1]),
-        completed_fresh=int(r[2] or 0),
-        completed_all=int(r[3] or 0),
-        failed=int(r[4] or 0),
-        processing=int(r[5] or 0),
-        cached=int(r[6] or 0),
-        created_at=float(r[7]),
-        started_at=r[8],
-        completed_at=r[9],
-        prompt_tokens=int(r[10] or 0),
-        completion_tokens=int(r[11] or 0),
-        total_tokens=int(r[12] or 0),
-    )
+def task_rows(batch_id: str, tasks: Sequence[NewTask]) -> Iterator[tuple[Any, ...]]:
+    """The rows of an upload chunk, ``INSERT_COLS`` in order: what both stores write (SQLite
+    with ``executemany``, PostgreSQL with ``COPY``)."""
+    now = time.time()
+    for t in tasks:
+        yield (
+            t.message_id, batch_id, t.custom_id, t.url, t.method, t.body, t.cache_key,
+            int(t.use_cache), int(t.track_progress), t.dataset, t.source, t.cred_id,
+            "PENDING", now,
+        )  # fmt: skip
+
+
+def _batch_rows(groups: Sequence[Sequence[Any]]) -> list[BatchRow]:
+    """Fold ``_BATCH_GROUPS`` rows into one :class:`BatchRow` per batch (§6.2's counters),
+    newest first (by the latest task ``created_at``)."""
+    acc: dict[str, list[Any]] = {}
+    for g in groups:
+        bid, status, cached, n, created, started, completed, prompt, completion, total, last = g
+        a = acc.get(bid)
+        if a is None:
+            # total, completed_fresh, completed_all, failed, processing, cached, created_at,
+            # started_at, completed_at, prompt, completion, total tokens, latest created_at
+            a = acc[bid] = [0, 0, 0, 0, 0, 0, None, None, None, 0, 0, 0, last]
+        n = int(n)
+        a[0] += n
+        if status == "COMPLETED":
+            a[2] += n
+            if not cached:
+                a[1] += n
+        elif status == "FAILED":
+            a[3] += n
+        elif status == "PROCESSING":
+            a[4] += n
+        if cached:
+            a[5] += n
+        else:
+            a[9] += int(prompt or 0)
+            a[10] += int(completion or 0)
+            a[11] += int(total or 0)
+        if created is not None and (a[6] is None or created < a[6]):
+            a[6] = created
+        if started is not None and (a[7] is None or started < a[7]):
+            a[7] = started
+        if completed is not None and (a[8] is None or completed > a[8]):
+            a[8] = completed
+        if last > a[12]:
+            a[12] = last
+    ordered = sorted(acc.items(), key=lambda item: item[1][12], reverse=True)
+    return [
+        BatchRow(
+            batch_id=bid,
+            total=a[0],
+            completed_fresh=a[1],
+            completed_all=a[2],
+            failed=a[3],
+            processing=a[4],
+            cached=a[5],
+            created_at=float(a[6]),
+            started_at=a[7],
+            completed_at=a[8],
+            prompt_tokens=a[9],
+            completion_tokens=a[10],
+            total_tokens=a[11],
+        )
+        for bid, a in ordered
+    ]
 
 
 class SQLTaskStore:
@@ -100,30 +146,9 @@ class SQLTaskStore:
         return sql
 
     def _insert_tasks(self, cur: Cursor, batch_id: str, tasks: Sequence[NewTask]) -> None:
-        now = time.time()
         cur.executemany(
-            self._q(
-                f"INSERT INTO fs_tasks ({_INSERT_COLS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?)"
-            ),
-            [
-                (
-                    t.message_id,
-                    batch_id,
-                    t.custom_id,
-                    t.url,
-                    t.method,
-                    t.body,
-                    t.cache_key,
-                    int(t.use_cache),
-                    int(t.track_progress),
-                    t.dataset,
-                    t.source,
-                    t.cred_id,
-                    now,
-                )
-                for t in tasks
-            ],
+            self._q(f"INSERT INTO fs_tasks ({INSERT_COLS}) VALUES ({', '.join('?' * 14)})"),
+            task_rows(batch_id, tasks),
         )
 
     # --- connections --------------------------------------------------------------------------
@@ -365,16 +390,14 @@ class SQLTaskStore:
 
     # --- reads --------------------------------------------------------------------------------
     def batch(self, batch_id: str) -> BatchRow | None:
-        rows = self._read(
-            f"SELECT {_BATCH_AGG} FROM fs_tasks WHERE batch_id = ? GROUP BY batch_id", (batch_id,)
+        rows = _batch_rows(
+            self._read(_BATCH_GROUPS.format(where="WHERE batch_id = ?"), (batch_id,))
         )
-        return _batch_row(rows[0]) if rows else None
+        return rows[0] if rows else None
 
     def batches(self) -> list[BatchRow]:
-        rows = self._read(
-            f"SELECT {_BATCH_AGG} FROM fs_tasks GROUP BY batch_id ORDER BY MAX(created_at) DESC"
-        )
-        return [_batch_row(r) for r in rows]
+        """Every batch, newest first: by the latest task ``created_at``."""
+        return _batch_rows(self._read(_BATCH_GROUPS.format(where="")))
 
     def export(
         self, batch_id: str, status: TaskStatus | None, chunk: int

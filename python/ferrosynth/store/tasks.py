@@ -59,9 +59,12 @@ class NewTask(NamedTuple):
     cred_id: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class ClaimedTask:
-    """A task a worker now owns: what it needs to make the provider call."""
+class ClaimedTask(NamedTuple):
+    """A task a worker now owns: what it needs to make the provider call.
+
+    A named tuple, like the other per-task records: a frozen dataclass costs several times as
+    much to build, and a worker builds one per task.
+    """
 
     seq: int
     message_id: str
@@ -75,9 +78,8 @@ class ClaimedTask:
     started_at: float
 
 
-@dataclass(frozen=True, slots=True)
-class TaskOutcome:
-    """The terminal state a worker writes for a claimed task."""
+class TaskOutcome(NamedTuple):
+    """The terminal state a worker writes for a claimed task (a named tuple: one per task)."""
 
     seq: int
     status: Literal["COMPLETED", "FAILED"]

@@ -1,7 +1,8 @@
 """The task store's schema, as numbered migrations applied in order by the server itself.
 
 Each migration is SQL in one dialect-neutral spelling; ``{id}`` (the auto-increment key),
-``{real}`` (a float column) and ``{blob}`` (bytes) are filled in per store. A store records the
+``{real}`` (a float column) and ``{blob}`` (bytes) are filled in per store; a statement that
+starts with ``[sqlite]`` or ``[postgresql]`` is for that store only. A store records the
 last applied version in ``fs_meta`` and applies what is missing inside one transaction (under an
 advisory lock on PostgreSQL, so that several servers starting at once migrate once).
 """
@@ -55,8 +56,19 @@ CREATE TABLE IF NOT EXISTS fs_workers (
 )
 """
 
+# SQLite: a batch's aggregate (GET /batches/{id}, polled by every client) read from one index
+# alone; without it each poll visits every row of the batch in the table (a B-tree descent per
+# task), 2.2x the CPU. Not on PostgreSQL: there an index-only scan needs the visibility map,
+# which the rows of a batch being processed never have (each poll read the heap anyway), and
+# every claim and every outcome (non-HOT updates) would pay for one more index entry: +7 µs of
+# database CPU per task, measured.
+_V2 = """
+[sqlite] CREATE INDEX IF NOT EXISTS fs_tasks_agg ON fs_tasks (batch_id, status, cached, created_at,
+    started_at, completed_at, prompt_tokens, completion_tokens, total_tokens)
+"""
+
 #: (version, SQL statements separated by ';').
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1),)
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1), (2, _V2))
 
 _DIALECTS = {
     "sqlite": {"id": "INTEGER PRIMARY KEY AUTOINCREMENT", "real": "REAL", "blob": "BLOB"},
@@ -67,4 +79,14 @@ _DIALECTS = {
 def render(sql: str, dialect: str) -> list[str]:
     """The statements of one migration in one dialect."""
     text = sql.format(**_DIALECTS[dialect])
-    return [part.strip() for part in text.split(";") if part.strip()]
+    out = []
+    for part in text.split(";"):
+        statement = part.strip()
+        if statement.startswith("["):
+            only, _, statement = statement[1:].partition("]")
+            if only != dialect:
+                continue
+            statement = statement.strip()
+        if statement:
+            out.append(statement)
+    return out
