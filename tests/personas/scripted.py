@@ -51,6 +51,17 @@ class ScriptedServer:
                     number = len(server.requests)
                     server.in_flight += 1
                     server.max_in_flight = max(server.max_in_flight, server.in_flight)
+                done = False
+
+                def leave() -> None:
+                    # A request stops counting before its answer goes out: once the client has
+                    # the answer it may send the next one, possibly before this thread runs on.
+                    nonlocal done
+                    if not done:
+                        done = True
+                        with server._lock:
+                            server.in_flight -= 1
+
                 try:
                     reply = server.script(self.path, body, number)
                     if reply.delay:
@@ -65,13 +76,13 @@ class ScriptedServer:
                     self.send_header("content-length", str(len(payload)))
                     for key, value in reply.headers.items():
                         self.send_header(key, value)
+                    leave()
                     self.end_headers()
                     self.wfile.write(payload)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
                 finally:
-                    with server._lock:
-                        server.in_flight -= 1
+                    leave()
 
             do_GET = _serve  # noqa: N815
             do_POST = _serve  # noqa: N815
