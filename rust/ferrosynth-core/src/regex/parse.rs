@@ -186,6 +186,7 @@ impl Parser<'_> {
             Some('{') if self.quantifier_braces().is_some() => {
                 return Err(self.err("nothing to repeat"));
             }
+            Some('{') if self.spaced_braces() => return Err(self.spaced_braces_error()),
             Some(c) => {
                 self.pos += 1;
                 Ast::Class(CharSet::single(c as u32))
@@ -211,6 +212,7 @@ impl Parser<'_> {
                     self.pos += len;
                     (min, max)
                 }
+                None if self.spaced_braces() => return Err(self.spaced_braces_error()),
                 None => return Ok(atom),
             },
             _ => return Ok(atom),
@@ -245,6 +247,34 @@ impl Parser<'_> {
             Some((a, "")) => num(a).map(|n| (n, None, len)),
             Some((a, b)) => Some((num(a)?, Some(num(b)?), len)),
         }
+    }
+
+    /// `{1, 3}` or `{ 2 }` at the cursor: text in ECMA-262 (not a quantifier), but a
+    /// repetition in dialects that allow spaces in one (Rust's `regex`, behind the validator).
+    fn spaced_braces(&self) -> bool {
+        let rest: String = self.chars[self.pos..].iter().take(32).collect();
+        let Some(close) = rest.find('}') else {
+            return false;
+        };
+        let body = &rest[1..close];
+        let squeezed: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+        let quantifier = match squeezed.split_once(',') {
+            None => !squeezed.is_empty() && squeezed.bytes().all(|b| b.is_ascii_digit()),
+            Some((a, b)) => {
+                !a.is_empty()
+                    && a.bytes().all(|b| b.is_ascii_digit())
+                    && b.bytes().all(|b| b.is_ascii_digit())
+            }
+        };
+        quantifier && body.chars().any(char::is_whitespace)
+    }
+
+    fn spaced_braces_error(&self) -> String {
+        self.err(
+            "`{m, n}` with spaces is text in ECMA-262 but a repetition in other regex dialects, \
+             so validators disagree; write it without spaces (a repetition) or escape the `{` \
+             (text)",
+        )
     }
 
     fn group(&mut self) -> Result<Ast, String> {
@@ -462,11 +492,13 @@ impl Parser<'_> {
             // most validators use (PCRE, Python, Rust's `regex`) read many of them as anchors
             // or classes, so the same pattern means two things: refused (a fuzzer finding,
             // `^\d{1,12}\A\d{2}$`, whose generated "123A45" another validator rejected).
-            other if other.is_ascii_alphabetic() => {
+            // `\<` and `\>` likewise: `<` and `>` in ECMA-262, word boundaries in Rust's
+            // `regex` and GNU's (a fuzzer finding, `^[A-Z]{1,4}\<{0,4}$`).
+            other if other.is_ascii_alphabetic() || other == '<' || other == '>' => {
                 return Err(self.err(&format!(
-                    "`\\{other}` is the letter {other:?} in ECMA-262 but an anchor or class in \
-                     other regex dialects, so validators disagree; write {other:?} without the \
-                     backslash"
+                    "`\\{other}` is the character {other:?} in ECMA-262 but an anchor, a \
+                     boundary or a class in other regex dialects, so validators disagree; write \
+                     {other:?} without the backslash"
                 )))
             }
             other => other as u32,
