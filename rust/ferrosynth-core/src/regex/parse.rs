@@ -351,7 +351,7 @@ impl Parser<'_> {
                 return Ok(Ast::Backref(n));
             }
             // Annex B: a legacy octal escape or an identity escape.
-            return Ok(Ast::Class(CharSet::single(self.legacy_octal())));
+            return Ok(Ast::Class(CharSet::single(self.legacy_octal()?)));
         }
         if c == 'k' && self.chars.get(self.pos + 1) == Some(&'<') {
             let name: String = self.chars[self.pos + 2..]
@@ -367,26 +367,20 @@ impl Parser<'_> {
         Ok(Ast::Class(self.class_escape(false)?))
     }
 
-    fn legacy_octal(&mut self) -> u32 {
-        let mut v = 0u32;
-        let mut n = 0;
-        while n < 3 {
-            match self.peek() {
-                Some(d @ '0'..='7') if v * 8 + (d as u32 - '0' as u32) <= 0o377 => {
-                    v = v * 8 + (d as u32 - '0' as u32);
-                    self.pos += 1;
-                    n += 1;
-                }
-                _ => break,
-            }
-        }
-        if n == 0 {
-            // `\8`, `\9`: identity escapes.
-            let c = self.peek().unwrap_or('8');
-            self.pos += 1;
-            return c as u32;
-        }
-        v
+    /// Annex B's legacy octal escape (`\03`, `\1` with no group 1) or `\8`/`\9`: refused.
+    /// ECMA-262 reads them as a character, but the regex engines behind most validators read
+    /// them as a backreference or refuse them, so the same pattern would be valid in one
+    /// validator and invalid in the next (a fuzzer finding, `[12]\03[d|1]`).
+    fn legacy_octal(&mut self) -> Result<u32, String> {
+        let digits: String = self.chars[self.pos..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        Err(self.err(&format!(
+            "`\\{digits}` is a legacy octal or identity escape in ECMA-262 but a backreference \
+             (or an error) in other regex dialects, so validators disagree; write the \
+             character as `\\u00XX` instead"
+        )))
     }
 
     /// The escape after a backslash (cursor on the escape letter), as a set.
@@ -439,7 +433,7 @@ impl Parser<'_> {
             '0' if !self.peek().is_some_and(|d| d.is_ascii_digit()) => 0,
             '0' => {
                 self.pos -= 1;
-                self.legacy_octal()
+                self.legacy_octal()?
             }
             'c' => match self.peek() {
                 Some(l) if l.is_ascii_alphabetic() => {
@@ -561,7 +555,7 @@ impl Parser<'_> {
         self.pos += 1;
         if c == '\\' {
             if self.peek().is_some_and(|d| d.is_ascii_digit() && d != '0') {
-                let v = self.legacy_octal();
+                let v = self.legacy_octal()?;
                 return Ok((CharSet::single(v), Some(v)));
             }
             let start = self.pos;
