@@ -16,6 +16,7 @@ from ferrosynth import (
     GeneratorConfig,
     SchemaBasedGenerator,
     SchemaError,
+    SchemaWarning,
     ValidationError,
 )
 from tests.schema_oracle import oracle
@@ -140,6 +141,60 @@ def test_a_pattern_validators_read_differently_is_refused_at_its_pointer(
     schema = {"properties": {"v": {"type": "string", "pattern": pattern}}}
     with pytest.raises(SchemaError, match=r"/properties/v/pattern: .*" + what):
         SchemaBasedGenerator().from_schema(schema, 1, seed=1)
+
+
+D2019 = "https://json-schema.org/draft/2019-09/schema"
+
+
+def _tree(children: dict[str, object], *required: str) -> dict[str, object]:
+    return {
+        "$schema": D2019,
+        "$id": "https://example.com/Tree.json",
+        "$recursiveAnchor": True,
+        "type": "object",
+        "properties": {"value": {"type": "number"}, "children": children},
+        "required": ["value", *required],
+    }
+
+
+def test_a_recursive_ref_validators_resolve_differently_is_refused_at_its_pointer() -> None:
+    # A `$recursiveRef` inside a resource embedded in place, both it and the root declaring
+    # `$recursiveAnchor`: the 2019-09 text sends it to the root (what the generator built),
+    # the validator behind validate=True only counts resources entered through `$ref` and
+    # stops at the inner one (a fuzzer finding). Refused at its pointer instead.
+    children = {
+        "$id": "https://example.com/tree.json",
+        "$recursiveAnchor": True,
+        "type": "array",
+        "items": {"$recursiveRef": "#"},
+        "maxItems": 3,
+    }
+    with pytest.raises(
+        SchemaError, match=r"/properties/children/items/\$recursiveRef: validators disagree"
+    ):
+        SchemaBasedGenerator().from_schema(_tree(children, "children"), 1, seed=1)
+    # Optional, it is left out with a warning that names the same pointer.
+    with pytest.warns(SchemaWarning, match=r"children.*validators disagree"):
+        SchemaBasedGenerator().from_schema(_tree(children), 1, seed=1)
+
+
+def test_a_recursive_ref_every_validator_resolves_alike_still_generates() -> None:
+    # The same tree with its children under `$defs` (entered through `$ref`) and the plain
+    # tree of the spec's example: each validator lands on the root, so both are generated.
+    defs = _tree({"$ref": "#/$defs/kids"})
+    defs["$defs"] = {
+        "kids": {
+            "$id": "https://example.com/kids.json",
+            "$recursiveAnchor": True,
+            "type": "array",
+            "items": {"$recursiveRef": "#"},
+            "maxItems": 3,
+        }
+    }
+    plain = _tree({"type": "array", "items": {"$recursiveRef": "#"}, "maxItems": 3})
+    for schema in (defs, plain):
+        values = SchemaBasedGenerator().from_schema(schema, 50, seed=3, validate=True)
+        assert any(isinstance(c, dict) for v in values for c in v.get("children", []))
 
 
 def test_a_name_listed_twice_in_required_does_not_fail_validate_true() -> None:

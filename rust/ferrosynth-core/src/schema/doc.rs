@@ -238,6 +238,14 @@ impl Doc {
             .map(|(b, _)| b.as_str())
     }
 
+    /// Pointers of the resources embedded below the root (each `$id` that starts one).
+    pub fn embedded_resources(&self) -> impl Iterator<Item = &str> {
+        self.resources
+            .values()
+            .map(String::as_str)
+            .filter(|p| !p.is_empty())
+    }
+
     /// Resolves `reference` found in the schema at `from` to a pointer in this document.
     pub fn resolve(&self, from: &str, reference: &str) -> Result<String, String> {
         let absolute = resolve_uri(self.base_of(from), reference);

@@ -593,9 +593,36 @@ fn dynamic_target(
     };
     let Some(name) = name else { return Ok(target) };
     let root_base = doc.base_of("");
-    Ok(doc
+    let Some(outer) = doc
         .dyn_anchors
         .iter()
         .find(|a| a.base == root_base && a.name == name)
-        .map_or(target, |a| a.ptr.clone()))
+    else {
+        return Ok(target);
+    };
+    if recursive && outer.ptr != target && !recursion_reaches_root(doc) {
+        return Err(RECURSIVE_REF_AMBIGUOUS.to_owned());
+    }
+    Ok(outer.ptr.clone())
+}
+
+const RECURSIVE_REF_AMBIGUOUS: &str = "validators disagree about where this `$recursiveRef` \
+lands: its target declares `$recursiveAnchor: true`, so does the root, and the document embeds a \
+resource that is entered in place or lacks `$recursiveAnchor` (the 2019-09 text says the \
+outermost anchor wins; validators that only count resources entered through `$ref` stop at the \
+inner one). Put each embedded resource under `$defs` with `$recursiveAnchor: true` and `$ref` \
+it, or use `$ref` instead of `$recursiveRef`";
+
+/// Whether a `$recursiveRef` redirected to the root resource lands there for every reading of
+/// draft 2019-09: each embedded resource is a `$defs`/`definitions` entry of the root (entered
+/// through `$ref`, so in every validator's dynamic scope) that declares `$recursiveAnchor: true`
+/// (so the walk outwards never stops before the root).
+fn recursion_reaches_root(doc: &Doc) -> bool {
+    doc.embedded_resources().all(|ptr| {
+        let mut parts = ptr.split('/').skip(1);
+        matches!(
+            (parts.next(), parts.next(), parts.next()),
+            (Some("$defs" | "definitions"), Some(_), None)
+        ) && doc.get(ptr).and_then(|s| s.get("$recursiveAnchor")) == Some(&Value::Bool(true))
+    })
 }
