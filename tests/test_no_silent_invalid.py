@@ -197,6 +197,36 @@ def test_a_recursive_ref_every_validator_resolves_alike_still_generates() -> Non
         assert any(isinstance(c, dict) for v in values for c in v.get("children", []))
 
 
+@pytest.mark.parametrize("root", [None, "http://json-schema.org/draft-07/schema#"])
+def test_a_subschema_that_switches_dialect_is_refused_at_its_schema_keyword(
+    root: str | None,
+) -> None:
+    # The root is read as 2020-12 (or draft 7), where `$recursiveRef` means nothing; the
+    # validator behind validate=True read the embedded resource as 2019-09 and its
+    # `$recursiveRef` as a reference (a fuzzer finding): the switch is refused where it is.
+    tree = _tree(
+        {
+            "$schema": D2019,
+            "$id": "https://example.com/tree.json",
+            "$recursiveAnchor": True,
+            "type": "array",
+            "items": {"$recursiveRef": "#"},
+        }
+    )
+    del tree["$schema"]
+    if root is not None:
+        tree["$schema"] = root
+    with pytest.raises(
+        SchemaError, match=r"/properties/children/\$schema: .*switches dialect inside"
+    ):
+        SchemaBasedGenerator().from_schema(tree, 1, seed=1)
+    # Naming the root's own dialect again is no switch.
+    tree["properties"]["children"]["$schema"] = (
+        root or "https://json-schema.org/draft/2020-12/schema"
+    )
+    assert len(SchemaBasedGenerator().from_schema(tree, 5, seed=1, validate=True)) == 5
+
+
 def test_a_name_listed_twice_in_required_does_not_fail_validate_true() -> None:
     # The independent validator counted the names in `required`; ["t", "t", "id"] made every
     # instance of the branch "invalid" (a fuzzer finding): names are listed once for it.

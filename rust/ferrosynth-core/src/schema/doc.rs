@@ -38,6 +38,17 @@ impl Draft {
         }
     }
 
+    /// The draft as its `$schema` URI spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Draft::D4 => "draft-04",
+            Draft::D6 => "draft-06",
+            Draft::D7 => "draft-07",
+            Draft::D2019 => "2019-09",
+            Draft::D2020 => "2020-12",
+        }
+    }
+
     /// Drafts up to 7 ignore every keyword beside `$ref`.
     pub fn ref_overrides_siblings(self) -> bool {
         self <= Draft::D7
@@ -112,6 +123,8 @@ pub struct Doc {
     anchors: HashMap<(String, String), String>,
     pub dyn_anchors: Vec<DynAnchor>,
     bases: HashMap<String, String>,
+    /// Subschemas whose `$schema` names another dialect than the root's: `(pointer, URI)`.
+    pub dialect_changes: Vec<(String, String)>,
 }
 
 impl Doc {
@@ -125,6 +138,7 @@ impl Doc {
             anchors: HashMap::new(),
             dyn_anchors: Vec::new(),
             bases: HashMap::new(),
+            dialect_changes: Vec::new(),
         };
         doc.resources.insert(DEFAULT_BASE.to_owned(), String::new());
         doc.walk(&root, String::new(), DEFAULT_BASE.to_owned(), false);
@@ -144,6 +158,11 @@ impl Doc {
             }
             Value::Object(map) => {
                 let mut base = base;
+                if let Some(uri) = map.get("$schema").filter(|_| !ptr.is_empty()) {
+                    if Draft::detect(v) != self.draft {
+                        self.dialect_changes.push((ptr.clone(), uri.to_string()));
+                    }
+                }
                 let id_key = if self.draft == Draft::D4 { "id" } else { "$id" };
                 // Up to draft 7 every keyword beside `$ref` is ignored, `$id` included.
                 let id = match map.get(id_key) {

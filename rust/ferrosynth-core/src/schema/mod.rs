@@ -85,6 +85,19 @@ impl Schema {
 
     fn compile_here(doc: &Value) -> Result<Self> {
         let doc = Doc::new(doc.clone());
+        if let Some((ptr, uri)) = doc.dialect_changes.first() {
+            // The 2019-09+ texts let an embedded resource switch dialect; validators differ on
+            // where that applies, and each keyword here is read in the root's dialect.
+            return Err(Error::schema(
+                format!("{ptr}/$schema"),
+                format!(
+                    "{uri} switches dialect inside the document (the root's is {}): \
+                     validators disagree on where an embedded `$schema` applies, so it is \
+                     refused; remove it or name the root's dialect",
+                    doc.draft.name()
+                ),
+            ));
+        }
         graph::check(&doc)?;
         let mut c = Compiler::new(&doc);
         let root_id = c.val.compile(&doc, "")?;
