@@ -133,7 +133,11 @@ fn step(s: &[char], node: &Ast, i: usize, st: &mut State, k: Cont<'_>) -> bool {
             }
         }
         Ast::Backref(n) => match st.caps.get(*n as usize).copied().flatten() {
-            None => k(i, st),
+            // ECMA-262 matches the empty string for a group that took no part (a forward
+            // reference, its own group, another branch); PCRE, Python, Java and the Rust
+            // engines behind most validators fail the match. Failing keeps every string this
+            // accepts valid for all of them (a fuzzer finding, `(\*|a) (\2|[0-6])`).
+            None => false,
             Some((a, b)) => {
                 let len = b - a;
                 i + len <= s.len() && s[a..b] == s[i..i + len] && k(i + len, st)
