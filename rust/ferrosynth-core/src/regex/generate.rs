@@ -403,14 +403,16 @@ fn pick_char(c: &Chars, rng: &mut Rng) -> char {
     set.nth(rng.below(set.len()))
 }
 
-/// Picks uniformly among `0..=rem` the values `l` with `ok(l)`.
-fn pick_len(rng: &mut Rng, rem: usize, ok: impl Fn(usize) -> bool) -> Option<usize> {
-    let count = (0..=rem).filter(|&l| ok(l)).count();
+/// Picks uniformly among the lengths of `lens` up to `rem` the values `l` with `ok(l)`.
+fn pick_len(rng: &mut Rng, lens: &LenSet, rem: usize, ok: impl Fn(usize) -> bool) -> Option<usize> {
+    let (lo, hi) = lens.bounds()?;
+    let range = lo..=hi.min(rem);
+    let count = range.clone().filter(|&l| ok(l)).count();
     if count == 0 {
         return None;
     }
     let k = rng.index(count);
-    (0..=rem).filter(|&l| ok(l)).nth(k)
+    range.filter(|&l| ok(l)).nth(k)
 }
 
 fn gen(
@@ -426,7 +428,7 @@ fn gen(
         G::Concat(items, suffix) => {
             let mut rem = len;
             for (i, item) in items.iter().enumerate() {
-                let l = pick_len(rng, rem, |l| {
+                let l = pick_len(rng, &item.lens, rem, |l| {
                     item.lens.contains(l) && suffix[i + 1].contains(rem - l)
                 })
                 .unwrap_or(0);
@@ -477,7 +479,7 @@ fn gen(
             let mut rem = len;
             for j in 0..r {
                 let after = &table[r - j - 1];
-                let l = pick_len(rng, rem, |l| {
+                let l = pick_len(rng, &node.lens, rem, |l| {
                     l > 0 && node.lens.contains(l) && after.contains(rem - l)
                 })
                 .unwrap_or(0);

@@ -92,6 +92,22 @@ impl LenSet {
         s
     }
 
+    /// The smallest and the largest member (`None` when empty): the generator scans only
+    /// between them (a 300-character literal scanned every length for every character).
+    pub fn bounds(&self) -> Option<(usize, usize)> {
+        let lo = self
+            .bits
+            .iter()
+            .position(|&w| w != 0)
+            .map(|i| i * 64 + self.bits[i].trailing_zeros() as usize)?;
+        let hi = self
+            .bits
+            .iter()
+            .rposition(|&w| w != 0)
+            .map(|i| i * 64 + 63 - self.bits[i].leading_zeros() as usize)?;
+        Some((lo, hi))
+    }
+
     /// The members, ascending.
     pub fn members(&self) -> impl Iterator<Item = usize> + '_ {
         (0..=self.cap).filter(|&n| self.contains(n))
@@ -118,6 +134,9 @@ mod tests {
         a.insert(3);
         let b = a.sum(&a);
         assert_eq!(b.members().collect::<Vec<_>>(), vec![4, 5, 6]);
+        assert_eq!(b.bounds(), Some((4, 6)));
+        assert_eq!(LenSet::single(300, 200).bounds(), Some((200, 200)));
+        assert_eq!(LenSet::empty(300).bounds(), None);
         let mut big = LenSet::single(100, 70);
         big = big.sum(&LenSet::single(100, 30));
         assert!(big.contains(100));
