@@ -94,6 +94,26 @@ def test_huge_array_minimums_are_refused_at_compile_time(keyword: str, schema: A
         SchemaBasedGenerator().from_schema(schema, 1, seed=1)
 
 
+def _keyed(min_properties: int) -> dict[str, Any]:
+    # A long name pattern with only 21 names (7 first characters x 3 endings).
+    pattern = "^[.-2an]:" + "z" * 250 + "(-[A-]Z{2})?$"
+    return {
+        "type": "object",
+        "propertyNames": {"pattern": pattern},
+        "minProperties": min_properties,
+        "additionalProperties": {"type": "integer"},
+    }
+
+
+def test_more_properties_than_their_names_allow_is_a_schema_error_not_a_hang() -> None:
+    # A fuzzer found this spending 10 s probing for names that never suffice.
+    with pytest.raises(SchemaError, match="could not draw enough distinct property names"):
+        SchemaBasedGenerator().from_schema(_keyed(66), 1, seed=1)
+    # As many as the names allow still generates, each key distinct and matching.
+    out = SchemaBasedGenerator().from_schema(_keyed(12), 5, seed=1, validate=True)
+    assert all(len(o) >= 12 and all(k[0] in "./012an" for k in o) for o in out)
+
+
 def test_schema_nested_too_deeply_is_a_schema_error_with_its_pointer() -> None:
     for depth in (70, 150, 5_000):
         schema: dict[str, Any] = {"type": "string"}

@@ -30,6 +30,8 @@ pub struct EmitCtx<'a> {
     pub sample: u64,
     /// Occurrences so far in this instance of each unique field.
     pub occurrences: Vec<u64>,
+    /// An object ran out of fresh extra keys (set by the emitter, read by witness probes).
+    pub keys_spent: bool,
 }
 
 impl<'a> EmitCtx<'a> {
@@ -43,6 +45,7 @@ impl<'a> EmitCtx<'a> {
             seed: 0,
             sample: 0,
             occurrences: Vec::new(),
+            keys_spent: false,
         }
     }
 

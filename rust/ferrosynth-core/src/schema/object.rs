@@ -529,6 +529,7 @@ impl ObjectNode {
                 // found `minProperties: 66` over a pattern with 21 names taking seconds).
                 misses += 1;
                 if misses == 3 {
+                    ctx.keys_spent = true;
                     break;
                 }
                 continue;
