@@ -20,7 +20,7 @@ const COST_RESIDUAL: u32 = 8;
 
 /// Expansion steps (branchings and negations) per schema node before the search stops at the
 /// variants it has found.
-const MAX_STEPS: usize = 2048;
+const MAX_STEPS: usize = 512;
 
 /// Expands `base` into plain variants (no groups, no pending negations). Unsatisfiable variants
 /// are returned too (with `unsat` set) so the caller can report the first reason.

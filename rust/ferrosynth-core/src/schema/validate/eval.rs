@@ -108,8 +108,14 @@ impl<'v> Eval<'v> {
         r
     }
 
-    fn at<T>(&mut self, seg: String, f: impl FnOnce(&mut Self) -> T) -> T {
-        self.path.push(format!("/{}", pointer_token(&seg)));
+    /// Runs `f` one step down the instance, at `seg`; the path is only kept when a failure
+    /// may be explained (a plain check allocates nothing per step).
+    fn at<T>(&mut self, seg: &dyn fmt::Display, f: impl FnOnce(&mut Self) -> T) -> T {
+        if !self.explain {
+            return f(self);
+        }
+        self.path
+            .push(format!("/{}", pointer_token(&seg.to_string())));
         let r = f(self);
         self.path.pop();
         r
@@ -283,7 +289,7 @@ impl<'v> Eval<'v> {
                             None => break,
                         },
                     };
-                    let ok = self.at(i.to_string(), |e| e.eval(id, item).is_some());
+                    let ok = self.at(&i, |e| e.eval(id, item).is_some());
                     if !ok {
                         self.fail(ptr, "items", || format!("item {i} is invalid"));
                         return false;
@@ -341,13 +347,15 @@ impl<'v> Eval<'v> {
                 };
                 for (name, id) in props {
                     if let Some(v) = map.get(name) {
-                        if !self.at(name.clone(), |e| e.eval(*id, v).is_some()) {
+                        if !self.at(name, |e| e.eval(*id, v).is_some()) {
                             self.fail(ptr, "properties", || {
                                 format!("property {name:?} is invalid")
                             });
                             return false;
                         }
-                        ann.props.push(name.clone());
+                        if self.v.annotates {
+                            ann.props.push(name.clone());
+                        }
                     }
                 }
                 true
@@ -359,13 +367,15 @@ impl<'v> Eval<'v> {
                 for (k, v) in map {
                     for (re, id) in pats {
                         if re.is_match(k) == Ok(true) {
-                            if !self.at(k.clone(), |e| e.eval(*id, v).is_some()) {
+                            if !self.at(k, |e| e.eval(*id, v).is_some()) {
                                 self.fail(ptr, "patternProperties", || {
                                     format!("property {k:?} is invalid")
                                 });
                                 return false;
                             }
-                            ann.props.push(k.clone());
+                            if self.v.annotates {
+                                ann.props.push(k.clone());
+                            }
                         }
                     }
                 }
@@ -383,13 +393,15 @@ impl<'v> Eval<'v> {
                     if names.contains(k) || patterns.iter().any(|p| p.is_match(k) == Ok(true)) {
                         continue;
                     }
-                    if !self.at(k.clone(), |e| e.eval(*id, v).is_some()) {
+                    if !self.at(k, |e| e.eval(*id, v).is_some()) {
                         self.fail(ptr, "additionalProperties", || {
                             format!("additional property {k:?} is not allowed")
                         });
                         return false;
                     }
-                    ann.props.push(k.clone());
+                    if self.v.annotates {
+                        ann.props.push(k.clone());
+                    }
                 }
                 true
             }
@@ -530,7 +542,7 @@ impl<'v> Eval<'v> {
                     if ann.props.contains(k) {
                         continue;
                     }
-                    if !self.at(k.clone(), |e| e.eval(*id, v).is_some()) {
+                    if !self.at(k, |e| e.eval(*id, v).is_some()) {
                         self.fail(ptr, "unevaluatedProperties", || {
                             format!("unevaluated property {k:?} is not allowed")
                         });
@@ -549,7 +561,7 @@ impl<'v> Eval<'v> {
                         if ann.item_idx.contains(&i) {
                             continue;
                         }
-                        if !self.at(i.to_string(), |e| e.eval(*id, item).is_some()) {
+                        if !self.at(&i, |e| e.eval(*id, item).is_some()) {
                             self.fail(ptr, "unevaluatedItems", || {
                                 format!("unevaluated item {i} is not allowed")
                             });

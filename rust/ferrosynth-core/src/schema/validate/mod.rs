@@ -123,6 +123,9 @@ pub struct Validator {
     index: HashMap<String, VId>,
     /// `(resource base, anchor name, id)` of every dynamic anchor.
     pub(crate) dynamic: Vec<(String, String, VId)>,
+    /// Some subschema has `unevaluatedProperties`/`unevaluatedItems`: evaluation records the
+    /// properties it evaluated (otherwise nothing reads them, and nothing is recorded).
+    pub(crate) annotates: bool,
 }
 
 impl Validator {
@@ -132,6 +135,7 @@ impl Validator {
             nodes: Vec::new(),
             index: HashMap::new(),
             dynamic: Vec::new(),
+            annotates: false,
         }
     }
 
@@ -471,6 +475,11 @@ impl Validator {
             });
         }
         // Unevaluated keywords run last: they read the annotations of everything above.
+        if (map.contains_key("unevaluatedProperties") || map.contains_key("unevaluatedItems"))
+            && d2019
+        {
+            self.annotates = true;
+        }
         if map.contains_key("unevaluatedProperties") && d2019 {
             kws.push(Kw::UnevaluatedProperties(
                 self.compile(doc, &at("unevaluatedProperties"))?,
