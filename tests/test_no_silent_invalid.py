@@ -130,6 +130,11 @@ def test_validate_true_is_independent_of_the_generator() -> None:
         (r"^\d{1,3}-\d{1,3 }$", r"`\{m, n\}` with spaces is text in ECMA-262"),
         (r"^[12]\03[d|1]$", r"`\\03` is a legacy octal or identity escape"),
         (r"^(a)\2$", r"`\\2` is a legacy octal or identity escape"),
+        (r"^ (\r|[]) is$", r"`\[\]` matches nothing in ECMA-262"),
+        (r"^a[^]b$", r"`\[\^\]` matches any character in ECMA-262"),
+        (r"^ (\*|[1-9[d|1]) x$", r"an unescaped `\[` inside a class"),
+        (r"^[a&&b]$", r"`&&` inside a class is two characters"),
+        (r"^[a~~b]$", r"`~~` inside a class is two characters"),
     ],
 )
 def test_a_pattern_validators_read_differently_is_refused_at_its_pointer(

@@ -205,7 +205,10 @@ mod tests {
         assert!(!is(r"(?<!\$)\d+", "$1"));
         assert!(is(r"^\p{Lu}\p{Ll}+$", "Émile"));
         assert!(!is(r"^.$", "\n"));
-        assert!(is(r"^[^]$", "\n"));
+        assert!(is(r"^[\s\S]$", "\n"));
+        // A backreference to a group that took no part fails (as in PCRE, Python, Rust).
+        assert!(!is(r"^(a)?b\1$", "b"));
+        assert!(is(r"^(a)?b\1$", "aba"));
         assert!(is(r"^(a|ab)(c|bcd)(d*)$", "abcd"));
     }
 
