@@ -19,7 +19,7 @@ from ferrosynth import (
     SchemaWarning,
     ValidationError,
 )
-from tests.schema_oracle import oracle
+from tests.schema_oracle import assert_valid, oracle
 
 CASES: dict[str, Any] = {
     "integer_beyond_2_53": {"type": "integer", "minimum": 2**53 + 1, "maximum": 2**53 + 1},
@@ -248,6 +248,68 @@ def test_a_backreference_to_a_group_that_took_no_part_is_never_generated(
     schema = {"type": "string", "pattern": pattern}
     values = SchemaBasedGenerator().from_schema(schema, 60, seed=2, validate=True)
     assert set(values) == allowed
+
+
+def _shared_args_one_of() -> dict[str, Any]:
+    # Both branches share `args`; the cheapest way to negate the other branch is "`args`
+    # present and not an array of integers", which contradicts this branch's own `args`.
+    args = {"$ref": "#/$defs/args"}
+    return {
+        "type": "object",
+        "oneOf": [
+            {
+                "properties": {"a": {"type": "string"}, "args": args},
+                "required": ["a"],
+                "additionalProperties": False,
+            },
+            {
+                "properties": {"b": {"type": "string"}, "args": args},
+                "required": ["b"],
+                "additionalProperties": False,
+            },
+        ],
+        "$defs": {"args": {"type": "array", "items": {"type": "integer"}}},
+    }
+
+
+def test_a_one_of_whose_natural_variant_contradicts_itself_falls_back_to_the_next() -> None:
+    # This was refused ("could not build a value ...") although {"a": "x"} is valid: the
+    # kept variant of each branch had no instance. Now the next variant of each is taken.
+    values = SchemaBasedGenerator().from_schema(_shared_args_one_of(), 60, seed=1, validate=True)
+    assert {"a", "b"} <= {k for v in values for k in v}
+    assert any("args" in v for v in values)
+    assert all(("a" in v) != ("b" in v) for v in values)
+
+
+def test_a_recursive_oneof_with_shared_optional_parts_generates() -> None:
+    # SchemaStore's utam-page-object, reduced: an argument list whose items refer back to a
+    # selector that is a `oneOf` of objects sharing `args` (refused before).
+    arg = {
+        "type": "object",
+        "properties": {"name": {"type": "string"}, "value": {"$ref": "#/$defs/selector"}},
+        "required": ["name"],
+        "additionalProperties": False,
+    }
+    shared = {"args": {"type": "array", "items": {"$ref": "#/$defs/arg"}}}
+    selector = {
+        "type": "object",
+        "oneOf": [
+            {
+                "properties": {"css": {"type": "string"}, **shared},
+                "required": ["css"],
+                "additionalProperties": False,
+            },
+            {
+                "properties": {"xpath": {"type": "string"}, **shared},
+                "required": ["xpath"],
+                "additionalProperties": False,
+            },
+        ],
+    }
+    schema = {"$defs": {"arg": arg, "selector": selector}, "$ref": "#/$defs/selector"}
+    values = SchemaBasedGenerator().from_schema(schema, 40, seed=1, validate=True)
+    assert_valid(schema, values)
+    assert {"css", "xpath"} <= {k for v in values for k in v}
 
 
 def test_a_name_listed_twice_in_required_does_not_fail_validate_true() -> None:

@@ -5,6 +5,7 @@
 //! then replaced by a witness found at compile time; a schema with no witness is a compile
 //! error. So generation never hangs and never emits an invalid value.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
@@ -37,6 +38,10 @@ pub struct CheckedNode {
     excluded: Vec<Value>,
     validator: Arc<OnceLock<Validator>>,
     witness: OnceLock<Box<[u8]>>,
+    /// No probe found a value: the node has no instance, and generation avoids it like a
+    /// branch that never ends (a `oneOf` variant whose negations contradict is dropped, not
+    /// the whole schema).
+    dead: AtomicBool,
     at: String,
 }
 
@@ -63,6 +68,7 @@ impl Compiler<'_> {
             excluded: f.excluded.clone(),
             validator: self.val_cell.clone(),
             witness: OnceLock::new(),
+            dead: AtomicBool::new(false),
             at: at.to_owned(),
         });
         Ok(Node::Checked(node))
@@ -73,6 +79,21 @@ impl CheckedNode {
     /// The node whose values are verified.
     pub fn inner(&self) -> &Node {
         &self.inner
+    }
+
+    /// Whether the witness search found no value (the node has no instance).
+    pub fn is_dead(&self) -> bool {
+        self.dead.load(Ordering::Relaxed)
+    }
+
+    /// Whether the witness search already ran and succeeded.
+    pub fn has_witness(&self) -> bool {
+        self.witness.get().is_some()
+    }
+
+    /// Records that the node has no instance.
+    pub fn mark_dead(&self) {
+        self.dead.store(true, Ordering::Relaxed);
     }
 
     fn accepts(&self, v: &Validator, value: &Value) -> bool {
@@ -105,6 +126,10 @@ impl CheckedNode {
             let mut rng = Rng::from_state(mix64(i + 0x5EED));
             ctx.depth = 0;
             ctx.keys_spent = false;
+            // Every fourth probe, the first included, builds the smallest value: recursive
+            // schemas whose optional parts each need a witness of their own are found at once
+            // (`utam-page-object`), and large ones check kilobytes less (`web-types`).
+            ctx.minimal = i % 4 == 0;
             if self.attempt(&mut rng, &mut ctx, &mut buf) {
                 let _ = self.witness.set(buf.buf.clone().into_boxed_slice());
                 return Ok(());

@@ -193,16 +193,28 @@ impl<'d> Compiler<'d> {
                 .min()
         };
         let keep: Vec<bool> = ok.iter().map(|(p, c, _)| best(p) == Some(*c)).collect();
-        let mut nodes: Vec<Node> = ok
-            .into_iter()
-            .zip(keep)
-            .filter(|(_, k)| *k)
-            .map(|((_, _, n), _)| n)
-            .collect();
-        Ok(if nodes.len() == 1 {
+        let mut nodes: Vec<Node> = Vec::new();
+        // The others, cheapest first, for when every kept variant turns out to have no
+        // instance (a witness search that fails).
+        let mut paths: Vec<Vec<u16>> = Vec::new();
+        let mut fallback: Vec<(u32, u32, Node)> = Vec::new();
+        for ((path, cost, n), k) in ok.into_iter().zip(keep) {
+            if k {
+                nodes.push(n);
+                continue;
+            }
+            let id = paths.iter().position(|p| *p == path).unwrap_or_else(|| {
+                paths.push(path);
+                paths.len() - 1
+            });
+            fallback.push((cost, id as u32, n));
+        }
+        fallback.sort_by_key(|(cost, _, _)| *cost);
+        let fallback: Vec<(u32, Node)> = fallback.into_iter().map(|(_, p, n)| (p, n)).collect();
+        Ok(if nodes.len() == 1 && fallback.is_empty() {
             nodes.pop().unwrap_or(Node::Null)
         } else {
-            Node::Choice(ChoiceNode::uniform(nodes))
+            Node::Choice(ChoiceNode::uniform(nodes).with_fallback(fallback))
         })
     }
 

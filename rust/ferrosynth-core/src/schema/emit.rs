@@ -32,6 +32,9 @@ pub struct EmitCtx<'a> {
     pub occurrences: Vec<u64>,
     /// An object ran out of fresh extra keys (set by the emitter, read by witness probes).
     pub keys_spent: bool,
+    /// Every container takes its smallest valid form (some witness probes: the smallest value
+    /// is the likeliest to pass and the cheapest to check).
+    pub minimal: bool,
 }
 
 impl<'a> EmitCtx<'a> {
@@ -46,6 +49,7 @@ impl<'a> EmitCtx<'a> {
             sample: 0,
             occurrences: Vec::new(),
             keys_spent: false,
+            minimal: false,
         }
     }
 
@@ -65,7 +69,7 @@ impl<'a> EmitCtx<'a> {
     /// Whether containers should take their smallest valid form now.
     #[inline]
     pub fn shrink(&self) -> bool {
-        self.depth >= MAX_DEPTH || self.values >= MAX_VALUES
+        self.minimal || self.depth >= MAX_DEPTH || self.values >= MAX_VALUES
     }
 
     /// The next occurrence number of unique field `id` in this instance.
@@ -150,6 +154,19 @@ impl ChoiceNode {
     /// The alternative to write: by weight, or the shallowest once the budget is spent.
     #[inline]
     pub fn pick(&self, rng: &mut Rng, ctx: &EmitCtx<'_>) -> &Node {
+        if self.use_fallback.load(Ordering::Relaxed) {
+            let mask = self.fallback_mask.load(Ordering::Relaxed);
+            let mut i = self.fallback_branch.load(Ordering::Relaxed);
+            if !ctx.shrink() && mask.count_ones() > 1 {
+                let k = rng.index(mask.count_ones() as usize);
+                i = (0..64).filter(|b| mask & (1 << b) != 0).nth(k).unwrap_or(i);
+            }
+            return &self.fallback[i.min(self.fallback.len() - 1)];
+        }
+        if self.nodes.len() == 1 {
+            // One variant kept, the others as fallbacks: nothing to draw.
+            return &self.nodes[0];
+        }
         let shallowest = self
             .min_branch
             .load(Ordering::Relaxed)

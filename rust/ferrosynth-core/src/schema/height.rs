@@ -93,6 +93,7 @@ fn prune(root: &Node) {
                 c.infinite.store(mask, Ordering::Relaxed);
                 height(n);
                 c.nodes.iter().for_each(|b| walk(b, seen));
+                c.fallback.iter().for_each(|b| walk(b, seen));
             }
             Node::Ref(link) => {
                 if let Some(slot) = link.slot() {
@@ -124,7 +125,8 @@ pub fn reachable_checked(root: &Node) -> Vec<Arc<super::checked::CheckedNode>> {
             Node::Object(o) => o.for_each_child(&mut |c| walk(c, seen, out)),
             Node::Array { items, .. } => walk(items, seen, out),
             Node::Tuple(a) => a.for_each_child(&mut |c| walk(c, seen, out)),
-            Node::Choice(c) => c.nodes.iter().for_each(|c| walk(c, seen, out)),
+            // Fallbacks are checked only once they are taken (no branch of `nodes` lives).
+            Node::Choice(c) => c.live().iter().for_each(|c| walk(c, seen, out)),
             Node::Ref(link) => {
                 if let Some(slot) = link.slot() {
                     let p = Arc::as_ptr(&slot);
@@ -170,19 +172,46 @@ pub fn height(n: &Node) -> u32 {
         }
         Node::Tuple(a) => up(a.min_height(height)),
         Node::Choice(c) => {
+            let shallowest = |nodes: &[Node]| {
+                let mut best = (INF, 0);
+                for (i, b) in nodes.iter().enumerate() {
+                    let h = height(b);
+                    if h < best.0 {
+                        best = (h, i);
+                    }
+                }
+                best
+            };
+            let best = shallowest(&c.nodes);
+            c.min_branch.store(best.1, Ordering::Relaxed);
+            if best.0 < INF || c.fallback.is_empty() {
+                c.use_fallback.store(false, Ordering::Relaxed);
+                return best.0;
+            }
+            // For each path, its cheapest fallback with an instance (they are cheapest first).
+            let mut mask = 0u64;
+            let mut paths: Vec<u32> = Vec::new();
             let mut best = (INF, 0);
-            for (i, b) in c.nodes.iter().enumerate() {
+            for (i, b) in c.fallback.iter().enumerate().take(64) {
                 let h = height(b);
+                if h == INF || paths.contains(&c.fallback_path[i]) {
+                    continue;
+                }
+                paths.push(c.fallback_path[i]);
+                mask |= 1 << i;
                 if h < best.0 {
                     best = (h, i);
                 }
             }
-            c.min_branch.store(best.1, Ordering::Relaxed);
+            c.use_fallback.store(best.0 < INF, Ordering::Relaxed);
+            c.fallback_branch.store(best.1, Ordering::Relaxed);
+            c.fallback_mask.store(mask, Ordering::Relaxed);
             best.0
         }
         Node::Ref(link) => link
             .slot()
             .map_or(INF, |s| s.height.load(Ordering::Relaxed)),
+        Node::Checked(c) if c.is_dead() => INF,
         Node::Checked(c) => height(c.inner()),
         Node::String(_)
         | Node::Integer { .. }

@@ -106,9 +106,29 @@ impl Schema {
         height::finalize(&root, &c.slots)?;
         let validator = c.val.clone();
         let _ = c.val_cell.set(c.val.clone());
-        for p in height::reachable_checked(&root) {
-            p.find_witness()?;
+        // Inner checks first. One with no witness has no instance: it is pruned like a branch
+        // that never ends and the search goes on (a variant whose negations contradict each
+        // other is dropped); the schema fails only when the root is left with no instance.
+        // A death can switch a choice to its fallbacks, whose checks are then searched too.
+        loop {
+            let mut died = false;
+            for p in height::reachable_checked(&root) {
+                if p.has_witness() || p.is_dead() {
+                    continue;
+                }
+                if let Err(e) = p.find_witness() {
+                    p.mark_dead();
+                    died = true;
+                    if height::finalize(&root, &c.slots).is_err() {
+                        return Err(e);
+                    }
+                }
+            }
+            if !died {
+                break;
+            }
         }
+        let root = unwrap_object(collapse(root));
         Ok(Schema {
             root,
             warnings: c.warnings,
@@ -210,6 +230,17 @@ impl Schema {
 }
 
 /// A root that is a reference to an object becomes that object, so callers can see its kind.
+/// A root choice left with one branch to take (the others are fallbacks, or the kept ones
+/// have no instance) is that branch: the samples shape reads the root's kind.
+fn collapse(root: Node) -> Node {
+    if let Node::Choice(c) = &root {
+        if let [only] = c.live() {
+            return only.clone();
+        }
+    }
+    root
+}
+
 fn unwrap_object(root: Node) -> Node {
     if let Node::Ref(link) = &root {
         if let Some(slot) = link.slot() {

@@ -59,6 +59,18 @@ pub struct ChoiceNode {
     pub min_branch: AtomicUsize,
     /// Bit `i`: branch `i` has no finite instance (recursion with no way out); never taken.
     pub infinite: AtomicU64,
+    /// Costlier variants of the same branches, taken only when no branch of `nodes` has an
+    /// instance (the most natural variant's negations can contradict each other, e.g. a
+    /// property both `oneOf` branches share, required to fail its own schema).
+    pub fallback: Vec<Node>,
+    /// The branch (`oneOf`/`anyOf` path) each fallback is a variant of.
+    pub fallback_path: Vec<u32>,
+    /// Every branch of `nodes` has no instance: fallbacks are taken instead, the cheapest one
+    /// with an instance for each path (bit `i` of `fallback_mask`; the shallowest once the
+    /// budget is spent).
+    pub use_fallback: AtomicBool,
+    pub fallback_branch: AtomicUsize,
+    pub fallback_mask: AtomicU64,
 }
 
 impl Clone for ChoiceNode {
@@ -68,6 +80,11 @@ impl Clone for ChoiceNode {
             cumulative: self.cumulative.clone(),
             min_branch: AtomicUsize::new(self.min_branch.load(Ordering::Relaxed)),
             infinite: AtomicU64::new(self.infinite.load(Ordering::Relaxed)),
+            fallback: self.fallback.clone(),
+            fallback_path: self.fallback_path.clone(),
+            use_fallback: AtomicBool::new(self.use_fallback.load(Ordering::Relaxed)),
+            fallback_branch: AtomicUsize::new(self.fallback_branch.load(Ordering::Relaxed)),
+            fallback_mask: AtomicU64::new(self.fallback_mask.load(Ordering::Relaxed)),
         }
     }
 }
@@ -115,6 +132,27 @@ impl ChoiceNode {
             cumulative: None,
             min_branch: AtomicUsize::new(0),
             infinite: AtomicU64::new(0),
+            fallback: Vec::new(),
+            fallback_path: Vec::new(),
+            use_fallback: AtomicBool::new(false),
+            fallback_branch: AtomicUsize::new(0),
+            fallback_mask: AtomicU64::new(0),
+        }
+    }
+
+    /// The same choice with costlier variants to fall back on.
+    pub fn with_fallback(mut self, fallback: Vec<(u32, Node)>) -> Self {
+        (self.fallback_path, self.fallback) = fallback.into_iter().unzip();
+        self
+    }
+
+    /// The branches generation takes from: `nodes`, or the fallbacks when none of them has an
+    /// instance.
+    pub fn live(&self) -> &[Node] {
+        if self.use_fallback.load(Ordering::Relaxed) {
+            &self.fallback
+        } else {
+            &self.nodes
         }
     }
 
@@ -132,6 +170,11 @@ impl ChoiceNode {
             cumulative: Some(cumulative),
             min_branch: AtomicUsize::new(0),
             infinite: AtomicU64::new(0),
+            fallback: Vec::new(),
+            fallback_path: Vec::new(),
+            use_fallback: AtomicBool::new(false),
+            fallback_branch: AtomicUsize::new(0),
+            fallback_mask: AtomicU64::new(0),
         }
     }
 }
@@ -191,7 +234,7 @@ impl Node {
             Node::Const(b) => is_obj(b),
             Node::Enum(vs) => vs.iter().all(|v| is_obj(v)),
             Node::Weighted(w) => w.values.iter().all(|v| is_obj(v)),
-            Node::Choice(c) => c.nodes.iter().all(Node::always_object),
+            Node::Choice(c) => c.live().iter().all(Node::always_object),
             Node::Ref(Link::Strong(slot)) => slot.node.get().is_some_and(Node::always_object),
             Node::Ref(Link::Back(_)) => true,
             Node::Checked(c) => c.inner().always_object(),
@@ -204,7 +247,7 @@ impl Node {
     pub fn first_object(&self) -> Option<&ObjectNode> {
         match self {
             Node::Object(o) => Some(o),
-            Node::Choice(c) => c.nodes.iter().find_map(Node::first_object),
+            Node::Choice(c) => c.live().iter().find_map(Node::first_object),
             Node::Ref(Link::Strong(slot)) => slot.node.get().and_then(Node::first_object),
             Node::Checked(c) => c.inner().first_object(),
             _ => None,
