@@ -272,13 +272,40 @@ def _shared_args_one_of() -> dict[str, Any]:
     }
 
 
-def test_a_one_of_whose_natural_variant_contradicts_itself_falls_back_to_the_next() -> None:
-    # This was refused ("could not build a value ...") although {"a": "x"} is valid: the
-    # kept variant of each branch had no instance. Now the next variant of each is taken.
+def test_one_of_branches_sharing_a_property_schema_are_not_negated_through_it() -> None:
+    # This was refused ("could not build a value ...") although {"a": "x"} is valid: "`args`
+    # present and failing its own schema" is no way to negate the other branch, and is no
+    # longer offered.
     values = SchemaBasedGenerator().from_schema(_shared_args_one_of(), 60, seed=1, validate=True)
     assert {"a", "b"} <= {k for v in values for k in v}
     assert any("args" in v for v in values)
     assert all(("a" in v) != ("b" in v) for v in values)
+
+
+def test_each_one_of_branch_falls_back_to_its_next_variant_when_its_first_has_no_value() -> None:
+    # Branch b's cheapest negation of branch a is "args present and not an array of
+    # integers", which its own `args` (an array of at most 100 integers) contradicts; no probe
+    # finds a value, so branch b takes its next variant ("no `a`") instead of being refused.
+    a0 = {"type": "array", "items": {"type": "integer"}}
+    a1 = {"type": "array", "items": {"type": "integer"}, "maxItems": 100}
+    schema = {
+        "type": "object",
+        "oneOf": [
+            {
+                "properties": {"a": {"type": "string"}, "args": a0},
+                "required": ["a"],
+                "additionalProperties": False,
+            },
+            {
+                "properties": {"b": {"type": "string"}, "args": a1},
+                "required": ["b"],
+                "additionalProperties": False,
+            },
+        ],
+    }
+    values = SchemaBasedGenerator().from_schema(schema, 60, seed=1, validate=True)
+    assert_valid(schema, values)
+    assert sum("a" in v for v in values) > 10 and sum("b" in v for v in values) > 10
 
 
 def test_a_recursive_oneof_with_shared_optional_parts_generates() -> None:

@@ -193,29 +193,41 @@ impl<'d> Compiler<'d> {
                 .min()
         };
         let keep: Vec<bool> = ok.iter().map(|(p, c, _)| best(p) == Some(*c)).collect();
-        let mut nodes: Vec<Node> = Vec::new();
-        // The others, cheapest first, for when every kept variant turns out to have no
-        // instance (a witness search that fails).
-        let mut paths: Vec<Vec<u16>> = Vec::new();
-        let mut fallback: Vec<(u32, u32, Node)> = Vec::new();
+        // The others, cheapest first, stay as each kept variant's fallbacks (its next variant
+        // when its witness search finds no value).
+        let mut kept: Vec<(Vec<u16>, Node)> = Vec::new();
+        let mut rest: Vec<(Vec<u16>, u32, Node)> = Vec::new();
         for ((path, cost, n), k) in ok.into_iter().zip(keep) {
             if k {
-                nodes.push(n);
-                continue;
+                kept.push((path, n));
+            } else {
+                rest.push((path, cost, n));
             }
-            let id = paths.iter().position(|p| *p == path).unwrap_or_else(|| {
-                paths.push(path);
-                paths.len() - 1
-            });
-            fallback.push((cost, id as u32, n));
         }
-        fallback.sort_by_key(|(cost, _, _)| *cost);
-        let fallback: Vec<(u32, Node)> = fallback.into_iter().map(|(_, p, n)| (p, n)).collect();
-        Ok(if nodes.len() == 1 && fallback.is_empty() {
-            nodes.pop().unwrap_or(Node::Null)
-        } else {
-            Node::Choice(ChoiceNode::uniform(nodes).with_fallback(fallback))
-        })
+        rest.sort_by_key(|(_, cost, _)| *cost);
+        if rest.is_empty() {
+            let mut nodes: Vec<Node> = kept.into_iter().map(|(_, n)| n).collect();
+            return Ok(if nodes.len() == 1 {
+                nodes.pop().unwrap_or(Node::Null)
+            } else {
+                Node::Choice(ChoiceNode::uniform(nodes))
+            });
+        }
+        // Ties of one path share its fallbacks (each holds its own copy).
+        let mut alts: Vec<Vec<Node>> = Vec::new();
+        let mut nodes: Vec<Node> = Vec::new();
+        for (path, n) in kept {
+            alts.push(
+                rest.iter()
+                    .filter(|(p, _, _)| *p == path)
+                    .map(|(_, _, n)| n.clone())
+                    .collect(),
+            );
+            nodes.push(n);
+        }
+        Ok(Node::Choice(
+            ChoiceNode::uniform(nodes).with_alternatives(alts),
+        ))
     }
 
     /// Whether `value` satisfies every positive subschema of `f` and none of its negations.

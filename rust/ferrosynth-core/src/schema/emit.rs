@@ -35,6 +35,9 @@ pub struct EmitCtx<'a> {
     /// Every container takes its smallest valid form (some witness probes: the smallest value
     /// is the likeliest to pass and the cheapest to check).
     pub minimal: bool,
+    /// A witness probe is running: a nested check with no witness yet tries once, not
+    /// `ATTEMPTS` times (nested checks multiplied the attempts: 25 s on `grpc-api-gateway`).
+    pub probing: bool,
 }
 
 impl<'a> EmitCtx<'a> {
@@ -50,6 +53,7 @@ impl<'a> EmitCtx<'a> {
             occurrences: Vec::new(),
             keys_spent: false,
             minimal: false,
+            probing: false,
         }
     }
 
@@ -154,25 +158,16 @@ impl ChoiceNode {
     /// The alternative to write: by weight, or the shallowest once the budget is spent.
     #[inline]
     pub fn pick(&self, rng: &mut Rng, ctx: &EmitCtx<'_>) -> &Node {
-        if self.use_fallback.load(Ordering::Relaxed) {
-            let mask = self.fallback_mask.load(Ordering::Relaxed);
-            let mut i = self.fallback_branch.load(Ordering::Relaxed);
-            if !ctx.shrink() && mask.count_ones() > 1 {
-                let k = rng.index(mask.count_ones() as usize);
-                i = (0..64).filter(|b| mask & (1 << b) != 0).nth(k).unwrap_or(i);
-            }
-            return &self.fallback[i.min(self.fallback.len() - 1)];
-        }
         if self.nodes.len() == 1 {
             // One variant kept, the others as fallbacks: nothing to draw.
-            return &self.nodes[0];
+            return self.branch(0);
         }
         let shallowest = self
             .min_branch
             .load(Ordering::Relaxed)
             .min(self.nodes.len() - 1);
         if ctx.shrink() {
-            return &self.nodes[shallowest];
+            return self.branch(shallowest);
         }
         let i = match &self.cumulative {
             None => rng.index(self.nodes.len()),
@@ -180,9 +175,9 @@ impl ChoiceNode {
         };
         // A branch with no finite instance is never entered.
         if i < 64 && self.infinite.load(Ordering::Relaxed) & (1 << i) != 0 {
-            return &self.nodes[shallowest];
+            return self.branch(shallowest);
         }
-        &self.nodes[i]
+        self.branch(i)
     }
 }
 

@@ -14,6 +14,30 @@ const INF: u32 = u32::MAX;
 
 /// Computes heights and shallowest branches; fails when the root has no finite instance.
 pub fn finalize(root: &Node, slots: &[Arc<Slot>]) -> Result<()> {
+    // The fixpoint runs with the variant each choice branch takes fixed; a branch whose
+    // variant has no instance moves to its next variant and the fixpoint runs again. Moves
+    // only go forwards, so this ends.
+    loop {
+        fixpoint(slots);
+        if !switch_to_fallbacks(root, slots) {
+            break;
+        }
+    }
+    prune(root);
+    if height(root) == INF {
+        let at = slots
+            .iter()
+            .find(|s| s.height.load(Ordering::Relaxed) == INF)
+            .map_or(String::new(), |s| s.pointer.clone());
+        return Err(Error::schema(
+            at,
+            "this recursive schema has no finite instance (every path requires recursing again)",
+        ));
+    }
+    Ok(())
+}
+
+fn fixpoint(slots: &[Arc<Slot>]) {
     for s in slots {
         s.height.store(INF, Ordering::Relaxed);
     }
@@ -30,18 +54,45 @@ pub fn finalize(root: &Node, slots: &[Arc<Slot>]) -> Result<()> {
             break;
         }
     }
-    prune(root);
-    if height(root) == INF {
-        let at = slots
-            .iter()
-            .find(|s| s.height.load(Ordering::Relaxed) == INF)
-            .map_or(String::new(), |s| s.pointer.clone());
-        return Err(Error::schema(
-            at,
-            "this recursive schema has no finite instance (every path requires recursing again)",
-        ));
+}
+
+/// Moves every choice branch whose variant has no instance to its next variant (read from
+/// converged heights); whether any moved.
+fn switch_to_fallbacks(root: &Node, slots: &[Arc<Slot>]) -> bool {
+    fn walk(n: &Node, switched: &mut bool) {
+        if let Node::Choice(c) = n {
+            for i in 0..c.nodes.len() {
+                if height(c.branch(i)) == INF && c.fall_back(i) {
+                    *switched = true;
+                }
+            }
+        }
+        children(n, &mut |c| walk(c, switched));
     }
-    Ok(())
+    let mut switched = false;
+    walk(root, &mut switched);
+    for s in slots {
+        if let Some(n) = s.node.get() {
+            walk(n, &mut switched);
+        }
+    }
+    switched
+}
+
+/// The nodes directly inside `n`, without following references (slots are walked apart).
+fn children(n: &Node, f: &mut dyn FnMut(&Node)) {
+    match n {
+        Node::Object(o) => o.for_each_child(f),
+        Node::Array { items, .. } => f(items),
+        Node::Tuple(a) => a.for_each_child(f),
+        Node::Choice(c) => c
+            .nodes
+            .iter()
+            .chain(c.alts.iter().flatten())
+            .for_each(f),
+        Node::Checked(c) => f(c.inner()),
+        _ => {}
+    }
 }
 
 fn up(h: u32) -> u32 {
@@ -85,7 +136,7 @@ fn prune(root: &Node) {
             }
             Node::Choice(c) => {
                 let mut mask = 0u64;
-                for (i, b) in c.nodes.iter().enumerate().take(64) {
+                for (i, b) in c.taken().enumerate().take(64) {
                     if height(b) == INF {
                         mask |= 1 << i;
                     }
@@ -93,7 +144,7 @@ fn prune(root: &Node) {
                 c.infinite.store(mask, Ordering::Relaxed);
                 height(n);
                 c.nodes.iter().for_each(|b| walk(b, seen));
-                c.fallback.iter().for_each(|b| walk(b, seen));
+                c.alts.iter().flatten().for_each(|b| walk(b, seen));
             }
             Node::Ref(link) => {
                 if let Some(slot) = link.slot() {
@@ -125,8 +176,8 @@ pub fn reachable_checked(root: &Node) -> Vec<Arc<super::checked::CheckedNode>> {
             Node::Object(o) => o.for_each_child(&mut |c| walk(c, seen, out)),
             Node::Array { items, .. } => walk(items, seen, out),
             Node::Tuple(a) => a.for_each_child(&mut |c| walk(c, seen, out)),
-            // Fallbacks are checked only once they are taken (no branch of `nodes` lives).
-            Node::Choice(c) => c.live().iter().for_each(|c| walk(c, seen, out)),
+            // A fallback variant is checked only once it is taken.
+            Node::Choice(c) => c.taken().for_each(|c| walk(c, seen, out)),
             Node::Ref(link) => {
                 if let Some(slot) = link.slot() {
                     let p = Arc::as_ptr(&slot);
@@ -172,40 +223,14 @@ pub fn height(n: &Node) -> u32 {
         }
         Node::Tuple(a) => up(a.min_height(height)),
         Node::Choice(c) => {
-            let shallowest = |nodes: &[Node]| {
-                let mut best = (INF, 0);
-                for (i, b) in nodes.iter().enumerate() {
-                    let h = height(b);
-                    if h < best.0 {
-                        best = (h, i);
-                    }
-                }
-                best
-            };
-            let best = shallowest(&c.nodes);
-            c.min_branch.store(best.1, Ordering::Relaxed);
-            if best.0 < INF || c.fallback.is_empty() {
-                c.use_fallback.store(false, Ordering::Relaxed);
-                return best.0;
-            }
-            // For each path, its cheapest fallback with an instance (they are cheapest first).
-            let mut mask = 0u64;
-            let mut paths: Vec<u32> = Vec::new();
             let mut best = (INF, 0);
-            for (i, b) in c.fallback.iter().enumerate().take(64) {
+            for (i, b) in c.taken().enumerate() {
                 let h = height(b);
-                if h == INF || paths.contains(&c.fallback_path[i]) {
-                    continue;
-                }
-                paths.push(c.fallback_path[i]);
-                mask |= 1 << i;
                 if h < best.0 {
                     best = (h, i);
                 }
             }
-            c.use_fallback.store(best.0 < INF, Ordering::Relaxed);
-            c.fallback_branch.store(best.1, Ordering::Relaxed);
-            c.fallback_mask.store(mask, Ordering::Relaxed);
+            c.min_branch.store(best.1, Ordering::Relaxed);
             best.0
         }
         Node::Ref(link) => link

@@ -109,7 +109,7 @@ impl Schema {
         // Inner checks first. One with no witness has no instance: it is pruned like a branch
         // that never ends and the search goes on (a variant whose negations contradict each
         // other is dropped); the schema fails only when the root is left with no instance.
-        // A death can switch a choice to its fallbacks, whose checks are then searched too.
+        // A death can move a choice branch to its next variant, whose checks are then searched.
         loop {
             let mut died = false;
             for p in height::reachable_checked(&root) {
@@ -230,12 +230,12 @@ impl Schema {
 }
 
 /// A root that is a reference to an object becomes that object, so callers can see its kind.
-/// A root choice left with one branch to take (the others are fallbacks, or the kept ones
-/// have no instance) is that branch: the samples shape reads the root's kind.
+/// A root choice of one branch (kept with its costlier variants to fall back on) is the
+/// variant that branch takes: the samples shape reads the root's kind.
 fn collapse(root: Node) -> Node {
     if let Node::Choice(c) = &root {
-        if let [only] = c.live() {
-            return only.clone();
+        if c.nodes.len() == 1 {
+            return c.branch(0).clone();
         }
     }
     root

@@ -59,18 +59,13 @@ pub struct ChoiceNode {
     pub min_branch: AtomicUsize,
     /// Bit `i`: branch `i` has no finite instance (recursion with no way out); never taken.
     pub infinite: AtomicU64,
-    /// Costlier variants of the same branches, taken only when no branch of `nodes` has an
-    /// instance (the most natural variant's negations can contradict each other, e.g. a
-    /// property both `oneOf` branches share, required to fail its own schema).
-    pub fallback: Vec<Node>,
-    /// The branch (`oneOf`/`anyOf` path) each fallback is a variant of.
-    pub fallback_path: Vec<u32>,
-    /// Every branch of `nodes` has no instance: fallbacks are taken instead, the cheapest one
-    /// with an instance for each path (bit `i` of `fallback_mask`; the shallowest once the
-    /// budget is spent).
-    pub use_fallback: AtomicBool,
-    pub fallback_branch: AtomicUsize,
-    pub fallback_mask: AtomicU64,
+    /// For each branch, its costlier variants, cheapest first (empty when there are none):
+    /// the most natural variant's negations can contradict each other (its witness search
+    /// fails), and the branch then takes its next variant instead of being lost.
+    pub alts: Vec<Vec<Node>>,
+    /// For each branch, which variant is taken: 0 is `nodes[i]`, `k` is `alts[i][k - 1]`.
+    /// Raised once the variant taken is found to have no instance; never lowered.
+    pub level: Vec<AtomicUsize>,
 }
 
 impl Clone for ChoiceNode {
@@ -80,11 +75,12 @@ impl Clone for ChoiceNode {
             cumulative: self.cumulative.clone(),
             min_branch: AtomicUsize::new(self.min_branch.load(Ordering::Relaxed)),
             infinite: AtomicU64::new(self.infinite.load(Ordering::Relaxed)),
-            fallback: self.fallback.clone(),
-            fallback_path: self.fallback_path.clone(),
-            use_fallback: AtomicBool::new(self.use_fallback.load(Ordering::Relaxed)),
-            fallback_branch: AtomicUsize::new(self.fallback_branch.load(Ordering::Relaxed)),
-            fallback_mask: AtomicU64::new(self.fallback_mask.load(Ordering::Relaxed)),
+            alts: self.alts.clone(),
+            level: self
+                .level
+                .iter()
+                .map(|l| AtomicUsize::new(l.load(Ordering::Relaxed)))
+                .collect(),
         }
     }
 }
@@ -132,28 +128,43 @@ impl ChoiceNode {
             cumulative: None,
             min_branch: AtomicUsize::new(0),
             infinite: AtomicU64::new(0),
-            fallback: Vec::new(),
-            fallback_path: Vec::new(),
-            use_fallback: AtomicBool::new(false),
-            fallback_branch: AtomicUsize::new(0),
-            fallback_mask: AtomicU64::new(0),
+            alts: Vec::new(),
+            level: Vec::new(),
         }
     }
 
-    /// The same choice with costlier variants to fall back on.
-    pub fn with_fallback(mut self, fallback: Vec<(u32, Node)>) -> Self {
-        (self.fallback_path, self.fallback) = fallback.into_iter().unzip();
+    /// The same choice with each branch's costlier variants to fall back on.
+    pub fn with_alternatives(mut self, alts: Vec<Vec<Node>>) -> Self {
+        self.level = alts.iter().map(|_| AtomicUsize::new(0)).collect();
+        self.alts = alts;
         self
     }
 
-    /// The branches generation takes from: `nodes`, or the fallbacks when none of them has an
-    /// instance.
-    pub fn live(&self) -> &[Node] {
-        if self.use_fallback.load(Ordering::Relaxed) {
-            &self.fallback
-        } else {
-            &self.nodes
+    /// The variant branch `i` takes now.
+    #[inline]
+    pub fn branch(&self, i: usize) -> &Node {
+        match self.level.get(i).map_or(0, |l| l.load(Ordering::Relaxed)) {
+            0 => &self.nodes[i],
+            k => &self.alts[i][k - 1],
         }
+    }
+
+    /// The variants the branches take now.
+    pub fn taken(&self) -> impl Iterator<Item = &Node> {
+        (0..self.nodes.len()).map(|i| self.branch(i))
+    }
+
+    /// Moves branch `i` to its next variant; whether there was one.
+    pub fn fall_back(&self, i: usize) -> bool {
+        let (Some(level), Some(alts)) = (self.level.get(i), self.alts.get(i)) else {
+            return false;
+        };
+        let k = level.load(Ordering::Relaxed);
+        if k >= alts.len() {
+            return false;
+        }
+        level.store(k + 1, Ordering::Relaxed);
+        true
     }
 
     pub fn weighted(nodes: Vec<Node>, weights: &[f64]) -> Self {
@@ -170,11 +181,8 @@ impl ChoiceNode {
             cumulative: Some(cumulative),
             min_branch: AtomicUsize::new(0),
             infinite: AtomicU64::new(0),
-            fallback: Vec::new(),
-            fallback_path: Vec::new(),
-            use_fallback: AtomicBool::new(false),
-            fallback_branch: AtomicUsize::new(0),
-            fallback_mask: AtomicU64::new(0),
+            alts: Vec::new(),
+            level: Vec::new(),
         }
     }
 }
@@ -234,7 +242,7 @@ impl Node {
             Node::Const(b) => is_obj(b),
             Node::Enum(vs) => vs.iter().all(|v| is_obj(v)),
             Node::Weighted(w) => w.values.iter().all(|v| is_obj(v)),
-            Node::Choice(c) => c.live().iter().all(Node::always_object),
+            Node::Choice(c) => c.taken().all(Node::always_object),
             Node::Ref(Link::Strong(slot)) => slot.node.get().is_some_and(Node::always_object),
             Node::Ref(Link::Back(_)) => true,
             Node::Checked(c) => c.inner().always_object(),
@@ -247,7 +255,7 @@ impl Node {
     pub fn first_object(&self) -> Option<&ObjectNode> {
         match self {
             Node::Object(o) => Some(o),
-            Node::Choice(c) => c.live().iter().find_map(Node::first_object),
+            Node::Choice(c) => c.taken().find_map(Node::first_object),
             Node::Ref(Link::Strong(slot)) => slot.node.get().and_then(Node::first_object),
             Node::Checked(c) => c.inner().first_object(),
             _ => None,

@@ -197,31 +197,41 @@ fn discriminator_clash(doc: &Doc, f: &Facets, cond: &str) -> Option<(String, Str
     None
 }
 
+/// The subschema a pure `$ref` chain at `ptr` ends at (`ptr` itself when it is no `$ref`).
+fn ref_target(doc: &Doc, mut ptr: String) -> String {
+    use serde_json::Value;
+    for _ in 0..8 {
+        let Some(Value::Object(m)) = doc.get(&ptr) else {
+            break;
+        };
+        let Some(Value::String(r)) = m.get("$ref") else {
+            break;
+        };
+        if m.len() > 1 && !doc.draft.ref_overrides_siblings() {
+            break;
+        }
+        match doc.resolve(&ptr, r) {
+            Ok(t) => ptr = t,
+            Err(_) => break,
+        }
+    }
+    ptr
+}
+
+/// Whether the subschemas at `a` and `b` are the same schema (one target, or equal text read
+/// against the same base).
+fn same_schema(doc: &Doc, a: &str, b: &str) -> bool {
+    let (a, b) = (ref_target(doc, a.to_owned()), ref_target(doc, b.to_owned()));
+    a == b || (doc.get(&a) == doc.get(&b) && doc.base_of(&a) == doc.base_of(&b))
+}
+
 /// Whether no instance satisfies both subschemas, judged cheaply from their own keywords: two
 /// different `const`s, `type` sets that do not meet, or a property both require with different
 /// `const` values (a discriminator). `false` means "not proven", never "overlapping".
 fn disjoint(doc: &Doc, a: &str, b: &str) -> bool {
     use serde_json::Value;
     // A branch that is only a `$ref` (the usual discriminated union) is judged by its target.
-    let target = |mut ptr: String| -> String {
-        for _ in 0..8 {
-            let Some(Value::Object(m)) = doc.get(&ptr) else {
-                break;
-            };
-            let Some(Value::String(r)) = m.get("$ref") else {
-                break;
-            };
-            if m.len() > 1 && !doc.draft.ref_overrides_siblings() {
-                break;
-            }
-            match doc.resolve(&ptr, r) {
-                Ok(t) => ptr = t,
-                Err(_) => break,
-            }
-        }
-        ptr
-    };
-    let (a, b) = (target(a.to_owned()), target(b.to_owned()));
+    let (a, b) = (ref_target(doc, a.to_owned()), ref_target(doc, b.to_owned()));
     let (Some(Value::Object(x)), Some(Value::Object(y))) = (doc.get(&a), doc.get(&b)) else {
         return false;
     };
@@ -442,6 +452,15 @@ fn negate(doc: &Doc, f: Facets, neg: &str) -> Vec<Facets> {
     }
     for o in &s.objs {
         for (name, ptr) in &o.props {
+            // "`name` present and failing its schema" contradicts a variant that gives `name`
+            // that very schema (two `oneOf` branches sharing `args: {$ref: ...}`): not offered.
+            if f.objs.iter().any(|mine| {
+                mine.props
+                    .iter()
+                    .any(|(n, p)| n == name && same_schema(doc, p, ptr))
+            }) {
+                continue;
+            }
             // Negating a discriminator (`const`/`enum`) reads naturally; other properties less so.
             let discriminator = matches!(doc.get(ptr), Some(serde_json::Value::Object(m)) if m.contains_key("const") || m.contains_key("enum"));
             alt(

@@ -257,7 +257,7 @@ fn columns_of(node: &Node, open: &mut Vec<*const crate::schema::Slot>) -> Col {
         Node::Enum(values) => unify(values.iter().map(|v| raw_columns(v))),
         Node::Const(value) => raw_columns(value),
         Node::Choice(c) => {
-            let cols: Vec<Col> = c.live().iter().map(rec).collect();
+            let cols: Vec<Col> = c.taken().map(rec).collect();
             unify(cols.into_iter())
         }
         Node::Grid(g) if g.is_integral() => Col::Int,
