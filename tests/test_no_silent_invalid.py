@@ -339,6 +339,21 @@ def test_a_recursive_oneof_with_shared_optional_parts_generates() -> None:
     assert {"css", "xpath"} <= {k for v in values for k in v}
 
 
+def test_an_id_declared_twice_is_refused_where_it_is_declared_again() -> None:
+    # A `$recursiveRef` could reach either resource; the generator took one and the validator
+    # behind validate=True the other (a fuzzer finding).
+    inner = {"$id": "https://example.com/t.json", "type": "array", "items": {"type": "string"}}
+    outer = {
+        "$id": "https://example.com/t.json",
+        "type": "array",
+        "items": {"$ref": "#"},
+        "properties": {"x": inner},
+    }
+    schema = {"type": "object", "properties": {"c": outer}, "required": ["c"]}
+    with pytest.raises(SchemaError, match=r"/properties/c/properties/x: the `\$id` .* twice"):
+        SchemaBasedGenerator().from_schema(schema, 1, seed=1)
+
+
 def test_a_name_listed_twice_in_required_does_not_fail_validate_true() -> None:
     # The independent validator counted the names in `required`; ["t", "t", "id"] made every
     # instance of the branch "invalid" (a fuzzer finding): names are listed once for it.

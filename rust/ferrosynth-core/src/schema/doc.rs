@@ -125,6 +125,8 @@ pub struct Doc {
     bases: HashMap<String, String>,
     /// Subschemas whose `$schema` names another dialect than the root's: `(pointer, URI)`.
     pub dialect_changes: Vec<(String, String)>,
+    /// Resources or anchors declared twice: `(pointer of the second, URI)`.
+    pub duplicates: Vec<(String, String)>,
 }
 
 impl Doc {
@@ -139,6 +141,7 @@ impl Doc {
             dyn_anchors: Vec::new(),
             bases: HashMap::new(),
             dialect_changes: Vec::new(),
+            duplicates: Vec::new(),
         };
         doc.resources.insert(DEFAULT_BASE.to_owned(), String::new());
         doc.walk(&root, String::new(), DEFAULT_BASE.to_owned(), false);
@@ -177,7 +180,11 @@ impl Doc {
                         let resolved = resolve_uri(&base, id);
                         let (uri, frag) = split_fragment(&resolved);
                         base = uri.to_owned();
-                        self.resources.insert(base.clone(), ptr.clone());
+                        if let Some(first) = self.resources.insert(base.clone(), ptr.clone()) {
+                            if first != ptr {
+                                self.duplicates.push((ptr.clone(), base.clone()));
+                            }
+                        }
                         if !frag.is_empty() && !frag.starts_with('/') {
                             self.anchors
                                 .insert((base.clone(), frag.to_owned()), ptr.clone());

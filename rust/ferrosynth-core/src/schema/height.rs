@@ -85,11 +85,7 @@ fn children(n: &Node, f: &mut dyn FnMut(&Node)) {
         Node::Object(o) => o.for_each_child(f),
         Node::Array { items, .. } => f(items),
         Node::Tuple(a) => a.for_each_child(f),
-        Node::Choice(c) => c
-            .nodes
-            .iter()
-            .chain(c.alts.iter().flatten())
-            .for_each(f),
+        Node::Choice(c) => c.nodes.iter().chain(c.alts.iter().flatten()).for_each(f),
         Node::Checked(c) => f(c.inner()),
         _ => {}
     }

@@ -98,6 +98,15 @@ impl Schema {
                 ),
             ));
         }
+        if let Some((ptr, uri)) = doc.duplicates.first() {
+            return Err(Error::schema(
+                ptr.clone(),
+                format!(
+                    "the `$id` {uri:?} is declared twice in the document: a reference to it \
+                     could reach either, and validators disagree on which"
+                ),
+            ));
+        }
         graph::check(&doc)?;
         let mut c = Compiler::new(&doc);
         let root_id = c.val.compile(&doc, "")?;
