@@ -23,8 +23,13 @@ use crate::time;
 
 /// Draws per value before the witness is used.
 const ATTEMPTS: usize = 8;
+/// Check attempts per instance before every check tries only once.
+const CHECK_BUDGET: u32 = 512;
 /// Draws at compile time to find a witness.
-const PROBES: u64 = 256;
+pub const PROBES: u64 = 256;
+/// Draws for each search once several searches have failed in one schema (each failure
+/// spends every probe: SchemaStore's `vega` failed hundreds, over a minute at 256 each).
+pub const PROBES_AFTER_FAILURES: u64 = 16;
 /// Probes that all run out of distinct property names before the search stops.
 const SPENT_PROBES: u64 = 8;
 
@@ -116,16 +121,19 @@ impl CheckedNode {
         serde_json::from_slice::<Value>(&buf.buf).is_ok_and(|value| self.accepts(v, &value))
     }
 
-    /// Finds the witness (after the whole plan is compiled).
-    pub fn find_witness(&self) -> Result<()> {
+    /// Finds the witness (after the whole plan is compiled). `Err((e, inconclusive))`: no
+    /// probe passed; `inconclusive` when a failing probe went through a check found dead.
+    pub fn find_witness(&self, probes: u64) -> std::result::Result<(), (Error, bool)> {
         let pools = Pools::builtin_english();
         let mut ctx = EmitCtx::new(&pools, time::DEFAULT_ANCHOR);
         let mut buf = JsonWriter::default();
         ctx.probing = true;
+        ctx.hit_dead = false;
         let mut spent_every_time = true;
-        for i in 0..PROBES {
+        for i in 0..probes {
             let mut rng = Rng::from_state(mix64(i + 0x5EED));
             ctx.depth = 0;
+            ctx.checks = 0;
             ctx.keys_spent = false;
             // Every fourth probe, the first included, builds the smallest value: recursive
             // schemas whose optional parts each need a witness of their own are found at once
@@ -141,28 +149,37 @@ impl CheckedNode {
             if spent_every_time && i + 1 == SPENT_PROBES {
                 // Every probe ran out of distinct names: more probes draw the same few (a
                 // fuzzer-found hang spent 0.8 s here on a 300-character name pattern).
-                return Err(Error::schema(
-                    self.at.clone(),
-                    "could not draw enough distinct property names for `minProperties` here \
-                     (`propertyNames`/`patternProperties` may admit too few names)",
+                return Err((
+                    Error::schema(
+                        self.at.clone(),
+                        "could not draw enough distinct property names for `minProperties` \
+                         here (`propertyNames`/`patternProperties` may admit too few names)",
+                    ),
+                    false,
                 ));
             }
         }
-        Err(Error::schema(
-            self.at.clone(),
-            "could not build a value that satisfies `not`/`oneOf`/`contains`/`uniqueItems` here \
-             (the constraints may contradict each other)",
+        Err((
+            Error::schema(
+                self.at.clone(),
+                "could not build a value that satisfies `not`/`oneOf`/`contains`/`uniqueItems` \
+                 here (the constraints may contradict each other)",
+            ),
+            ctx.hit_dead,
         ))
     }
 
     pub fn emit(&self, rng: &mut Rng, ctx: &mut EmitCtx<'_>, w: &mut JsonWriter) {
         let mut buf = JsonWriter::default();
-        let attempts = if ctx.probing && self.witness.get().is_none() {
-            1
-        } else {
-            ATTEMPTS
-        };
-        for _ in 0..attempts {
+        if self.is_dead() {
+            ctx.hit_dead = true;
+        }
+        let once = ctx.probing && self.witness.get().is_none();
+        for k in 0..ATTEMPTS {
+            if k > 0 && (once || ctx.checks >= CHECK_BUDGET) {
+                break;
+            }
+            ctx.checks = ctx.checks.saturating_add(1);
             if self.attempt(rng, ctx, &mut buf) {
                 w.raw(&buf.buf);
                 return;

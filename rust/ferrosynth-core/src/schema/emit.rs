@@ -38,6 +38,12 @@ pub struct EmitCtx<'a> {
     /// A witness probe is running: a nested check with no witness yet tries once, not
     /// `ATTEMPTS` times (nested checks multiplied the attempts: 25 s on `grpc-api-gateway`).
     pub probing: bool,
+    /// Check attempts in this instance: past `CHECK_BUDGET`, a check tries once before its
+    /// witness (nested checks multiply their attempts: 8 per level).
+    pub checks: u32,
+    /// A witness probe went through a check already found to have no instance (its failure
+    /// says nothing about the node being searched until the plan is pruned again).
+    pub hit_dead: bool,
 }
 
 impl<'a> EmitCtx<'a> {
@@ -54,6 +60,8 @@ impl<'a> EmitCtx<'a> {
             keys_spent: false,
             minimal: false,
             probing: false,
+            checks: 0,
+            hit_dead: false,
         }
     }
 
@@ -67,6 +75,7 @@ impl<'a> EmitCtx<'a> {
     #[inline]
     pub fn enter_instance(&mut self) {
         self.values = 0;
+        self.checks = 0;
         self.occurrences.iter_mut().for_each(|o| *o = 0);
     }
 

@@ -119,22 +119,51 @@ impl Schema {
         // that never ends and the search goes on (a variant whose negations contradict each
         // other is dropped); the schema fails only when the root is left with no instance.
         // A death can move a choice branch to its next variant, whose checks are then searched.
+        // Past a few deaths, searches probe less and the plan is re-pruned once per pass, not
+        // after each death (SchemaStore's `vega` has hundreds). A search whose probes went
+        // through a node found dead in this pass is inconclusive: it runs again after the
+        // pruning. Past `MAX_DEATHS` the schema is refused rather than searched for minutes.
+        let mut deaths = 0;
         loop {
-            let mut died = false;
+            let mut last = None;
+            let mut retry = Vec::new();
             for p in height::reachable_checked(&root) {
                 if p.has_witness() || p.is_dead() {
                     continue;
                 }
-                if let Err(e) = p.find_witness() {
-                    p.mark_dead();
-                    died = true;
-                    if height::finalize(&root, &c.slots).is_err() {
-                        return Err(e);
+                let few = deaths < 4;
+                let probes = if few {
+                    checked::PROBES
+                } else {
+                    checked::PROBES_AFTER_FAILURES
+                };
+                match p.find_witness(probes) {
+                    Ok(()) => {}
+                    Err((e, true)) if !few => retry.push((p, e)),
+                    Err((e, _)) => {
+                        p.mark_dead();
+                        deaths += 1;
+                        if deaths > MAX_DEATHS {
+                            return Err(e);
+                        }
+                        if few && height::finalize(&root, &c.slots).is_err() {
+                            return Err(e);
+                        }
+                        last = Some(e);
                     }
                 }
             }
-            if !died {
-                break;
+            if last.is_none() {
+                // Nothing died in this pass: what was inconclusive fails for good.
+                for (p, e) in retry {
+                    p.mark_dead();
+                    deaths += 1;
+                    last = Some(e);
+                }
+            }
+            let Some(e) = last else { break };
+            if deaths > MAX_DEATHS || height::finalize(&root, &c.slots).is_err() {
+                return Err(e);
             }
         }
         let root = unwrap_object(collapse(root));
@@ -239,6 +268,9 @@ impl Schema {
 }
 
 /// A root that is a reference to an object becomes that object, so callers can see its kind.
+/// Witness searches that may fail in one schema before it is refused.
+const MAX_DEATHS: usize = 256;
+
 /// A root choice of one branch (kept with its costlier variants to fall back on) is the
 /// variant that branch takes: the samples shape reads the root's kind.
 fn collapse(root: Node) -> Node {
