@@ -114,6 +114,15 @@ def test_more_properties_than_their_names_allow_is_a_schema_error_not_a_hang() -
     assert all(len(o) >= 12 and all(k[0] in "./012an" for k in o) for o in out)
 
 
+def test_overlapping_one_of_branches_end_in_a_schema_error_not_a_hang() -> None:
+    # A fuzzer finding: 14 near-identical untyped `oneOf` branches, each negating the others;
+    # with no satisfiable variant found, the expansion went on exhaustively (minutes). It now
+    # stops and the node is refused with a typed error.
+    path = Path(__file__).parent.parent / "fuzz" / "regressions" / "hang-overlapping-one-of.json"
+    with pytest.raises(SchemaError, match="/properties/identity/oneOf/"):
+        SchemaBasedGenerator().from_schema(json.loads(path.read_text()), 1, seed=1)
+
+
 def test_schema_nested_too_deeply_is_a_schema_error_with_its_pointer() -> None:
     for depth in (70, 150, 5_000):
         schema: dict[str, Any] = {"type": "string"}

@@ -21,6 +21,9 @@ type Key = (Vec<String>, Vec<String>, Option<String>);
 pub const MAX_MIN_LENGTH: u64 = 100_000;
 pub const MAX_MIN_ITEMS: u64 = 10_000;
 pub const MAX_MIN_PROPERTIES: u64 = 10_000;
+/// Variant expansion steps over a whole schema: SchemaStore's largest take 35,171 (`putout`),
+/// `vega` 22,006, the median a handful.
+pub const MAX_EXPANSION_STEPS: usize = 250_000;
 
 /// Refuses a minimum above what generation can build in reasonable time.
 pub fn check_size(at: &str, keyword: &str, value: u64, limit: u64) -> Result<()> {
@@ -63,6 +66,8 @@ pub struct Compiler<'d> {
     seen: HashSet<Key>,
     /// Conjunctions that failed: `(pointer, reason)`, returned again without recompiling.
     failed: HashMap<Key, (String, String)>,
+    /// Variant expansion steps over the whole schema (bounded by `MAX_EXPANSION_STEPS`).
+    pub expansion_steps: usize,
     pub slots: Vec<Arc<Slot>>,
     pub warnings: Vec<String>,
     /// How many times a node can occur in one instance (product of enclosing array bounds);
@@ -81,6 +86,7 @@ impl<'d> Compiler<'d> {
             memo: HashMap::new(),
             seen: HashSet::new(),
             failed: HashMap::new(),
+            expansion_steps: 0,
             slots: Vec::new(),
             warnings: Vec::new(),
             occurrences: Some(1),
@@ -162,7 +168,19 @@ impl<'d> Compiler<'d> {
     pub fn facets(&mut self, f: Facets, name: Option<&str>, at: &str) -> Result<Node> {
         let mut ok: Vec<(Vec<u16>, u32, Node)> = Vec::new();
         let mut first_err: Option<Error> = None;
-        let variants = variants::expand(self.doc, f);
+        let variants = variants::expand(self.doc, f, &mut self.expansion_steps);
+        if self.expansion_steps > MAX_EXPANSION_STEPS {
+            // Overlapping `oneOf` branches negate each other, and each negation branches again:
+            // bounded here (a fuzzer-found schema of 14 untyped branches ran for minutes).
+            return Err(Error::schema(
+                at,
+                format!(
+                    "the combinations of `oneOf`/`anyOf`/`not`/`if` in this schema grow past \
+                     what ferrosynth builds ({MAX_EXPANSION_STEPS} expansion steps); give \
+                     overlapping branches a `type` or a discriminating `const`"
+                ),
+            ));
+        }
         let mut built = 0;
         for v in variants {
             if let Some((p, r)) = &v.unsat {
