@@ -250,26 +250,25 @@ def test_a_backreference_to_a_group_that_took_no_part_is_never_generated(
     assert set(values) == allowed
 
 
+def _a_or_b(args_a: dict[str, Any], args_b: dict[str, Any]) -> dict[str, Any]:
+    # A `oneOf` of two closed objects, one requiring `a`, the other `b`, both with `args`.
+    def branch(name: str, args: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "properties": {name: {"type": "string"}, "args": args},
+            "required": [name],
+            "additionalProperties": False,
+        }
+
+    return {"type": "object", "oneOf": [branch("a", args_a), branch("b", args_b)]}
+
+
 def _shared_args_one_of() -> dict[str, Any]:
     # Both branches share `args`; the cheapest way to negate the other branch is "`args`
     # present and not an array of integers", which contradicts this branch's own `args`.
     args = {"$ref": "#/$defs/args"}
-    return {
-        "type": "object",
-        "oneOf": [
-            {
-                "properties": {"a": {"type": "string"}, "args": args},
-                "required": ["a"],
-                "additionalProperties": False,
-            },
-            {
-                "properties": {"b": {"type": "string"}, "args": args},
-                "required": ["b"],
-                "additionalProperties": False,
-            },
-        ],
-        "$defs": {"args": {"type": "array", "items": {"type": "integer"}}},
-    }
+    schema = _a_or_b(args, args)
+    schema["$defs"] = {"args": {"type": "array", "items": {"type": "integer"}}}
+    return schema
 
 
 def test_one_of_branches_sharing_a_property_schema_are_not_negated_through_it() -> None:
@@ -288,21 +287,7 @@ def test_each_one_of_branch_falls_back_to_its_next_variant_when_its_first_has_no
     # finds a value, so branch b takes its next variant ("no `a`") instead of being refused.
     a0 = {"type": "array", "items": {"type": "integer"}}
     a1 = {"type": "array", "items": {"type": "integer"}, "maxItems": 100}
-    schema = {
-        "type": "object",
-        "oneOf": [
-            {
-                "properties": {"a": {"type": "string"}, "args": a0},
-                "required": ["a"],
-                "additionalProperties": False,
-            },
-            {
-                "properties": {"b": {"type": "string"}, "args": a1},
-                "required": ["b"],
-                "additionalProperties": False,
-            },
-        ],
-    }
+    schema = _a_or_b(a0, a1)
     values = SchemaBasedGenerator().from_schema(schema, 60, seed=1, validate=True)
     assert_valid(schema, values)
     assert sum("a" in v for v in values) > 10
