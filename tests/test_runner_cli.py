@@ -105,8 +105,12 @@ def test_ctrl_c_stops_within_two_seconds_and_keeps_every_answer(tmp_path: Path) 
         assert "interrupted:" in stderr
         assert "run the same command again to resume" in stderr
         kept = read_output(out)
-        # The answers in flight at Ctrl-C (latency 0.3 s < the 1 s grace) were all kept.
-        assert len(kept) == sent_at_stop == server.stats.requests
+        # The answers in flight at Ctrl-C (latency 0.3 s < the 1 s grace) were all kept: every
+        # request the server received has its answer in the output. Requests already on the wire
+        # when the signal was sent may reach the server after `sent_at_stop` was read, so that
+        # count is a lower bound; the run stopped long before its 400 requests.
+        assert len(kept) == server.stats.requests
+        assert sent_at_stop <= len(kept) < n
         rerun = subprocess.run(args, capture_output=True, text=True, timeout=60)
     assert rerun.returncode == 0, rerun.stderr
     ids = [line["custom_id"] for line in read_output(out)]
