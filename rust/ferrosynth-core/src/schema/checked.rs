@@ -5,7 +5,7 @@
 //! then replaced by a witness found at compile time; a schema with no witness is a compile
 //! error. So generation never hangs and never emits an invalid value.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
@@ -45,8 +45,8 @@ pub struct CheckedNode {
     witness: OnceLock<Box<[u8]>>,
     /// No probe found a value: the node has no instance, and generation avoids it like a
     /// branch that never ends (a `oneOf` variant whose negations contradict is dropped, not
-    /// the whole schema).
-    dead: AtomicBool,
+    /// the whole schema). 0 while alive, else 1 + the search pass it died in.
+    dead: AtomicUsize,
     at: String,
 }
 
@@ -73,7 +73,7 @@ impl Compiler<'_> {
             excluded: f.excluded.clone(),
             validator: self.val_cell.clone(),
             witness: OnceLock::new(),
-            dead: AtomicBool::new(false),
+            dead: AtomicUsize::new(0),
             at: at.to_owned(),
         });
         Ok(Node::Checked(node))
@@ -88,7 +88,7 @@ impl CheckedNode {
 
     /// Whether the witness search found no value (the node has no instance).
     pub fn is_dead(&self) -> bool {
-        self.dead.load(Ordering::Relaxed)
+        self.dead.load(Ordering::Relaxed) != 0
     }
 
     /// Whether the witness search already ran and succeeded.
@@ -96,9 +96,9 @@ impl CheckedNode {
         self.witness.get().is_some()
     }
 
-    /// Records that the node has no instance.
-    pub fn mark_dead(&self) {
-        self.dead.store(true, Ordering::Relaxed);
+    /// Records that the node has no instance, found in search pass `pass`.
+    pub fn mark_dead(&self, pass: usize) {
+        self.dead.store(pass + 1, Ordering::Relaxed);
     }
 
     fn accepts(&self, v: &Validator, value: &Value) -> bool {
@@ -123,12 +123,22 @@ impl CheckedNode {
 
     /// Finds the witness (after the whole plan is compiled). `Err((e, inconclusive))`: no
     /// probe passed; `inconclusive` when a failing probe went through a check found dead.
-    pub fn find_witness(&self, probes: u64) -> std::result::Result<(), (Error, bool)> {
+    /// With `unpruned_pass`, the search stops at the first failing probe that went through a
+    /// check that died in that pass (still in the plan until the pass prunes it): it is
+    /// searched again after the pruning, and its probes until then would be wasted (`vega`
+    /// spent 1.6 s of its 1.8 s compile on such searches).
+    pub fn find_witness(
+        &self,
+        probes: u64,
+        unpruned_pass: Option<usize>,
+    ) -> std::result::Result<(), (Error, bool)> {
         let pools = Pools::builtin_english();
         let mut ctx = EmitCtx::new(&pools, time::DEFAULT_ANCHOR);
         let mut buf = JsonWriter::default();
         ctx.probing = true;
         ctx.hit_dead = false;
+        ctx.unpruned_pass = unpruned_pass;
+        ctx.hit_unpruned = false;
         let mut spent_every_time = true;
         for i in 0..probes {
             let mut rng = Rng::from_state(mix64(i + 0x5EED));
@@ -142,6 +152,9 @@ impl CheckedNode {
             if self.attempt(&mut rng, &mut ctx, &mut buf) {
                 let _ = self.witness.set(buf.buf.clone().into_boxed_slice());
                 return Ok(());
+            }
+            if ctx.hit_unpruned {
+                return Err((self.no_value(), true));
             }
             if !ctx.keys_spent {
                 spent_every_time = false;
@@ -159,20 +172,25 @@ impl CheckedNode {
                 ));
             }
         }
-        Err((
-            Error::schema(
-                self.at.clone(),
-                "could not build a value that satisfies `not`/`oneOf`/`contains`/`uniqueItems` \
-                 here (the constraints may contradict each other)",
-            ),
-            ctx.hit_dead,
-        ))
+        Err((self.no_value(), ctx.hit_dead))
+    }
+
+    fn no_value(&self) -> Error {
+        Error::schema(
+            self.at.clone(),
+            "could not build a value that satisfies `not`/`oneOf`/`contains`/`uniqueItems` \
+             here (the constraints may contradict each other)",
+        )
     }
 
     pub fn emit(&self, rng: &mut Rng, ctx: &mut EmitCtx<'_>, w: &mut JsonWriter) {
         let mut buf = JsonWriter::default();
-        if self.is_dead() {
+        let dead = self.dead.load(Ordering::Relaxed);
+        if dead != 0 {
             ctx.hit_dead = true;
+            if ctx.unpruned_pass == Some(dead - 1) {
+                ctx.hit_unpruned = true;
+            }
         }
         let once = ctx.probing && self.witness.get().is_none();
         for k in 0..ATTEMPTS {

@@ -44,6 +44,11 @@ pub struct EmitCtx<'a> {
     /// A witness probe went through a check already found to have no instance (its failure
     /// says nothing about the node being searched until the plan is pruned again).
     pub hit_dead: bool,
+    /// The search pass whose deaths are not pruned from the plan yet (while witnesses are
+    /// searched in a pass that prunes once at its end).
+    pub unpruned_pass: Option<usize>,
+    /// A witness probe went through a check that died in `unpruned_pass`.
+    pub hit_unpruned: bool,
 }
 
 impl<'a> EmitCtx<'a> {
@@ -62,6 +67,8 @@ impl<'a> EmitCtx<'a> {
             probing: false,
             checks: 0,
             hit_dead: false,
+            unpruned_pass: None,
+            hit_unpruned: false,
         }
     }
 

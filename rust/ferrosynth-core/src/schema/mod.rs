@@ -124,7 +124,7 @@ impl Schema {
         // through a node found dead in this pass is inconclusive: it runs again after the
         // pruning. Past `MAX_DEATHS` the schema is refused rather than searched for minutes.
         let mut deaths = 0;
-        loop {
+        for pass in 0.. {
             let mut last = None;
             let mut retry = Vec::new();
             for p in height::reachable_checked(&root) {
@@ -137,11 +137,12 @@ impl Schema {
                 } else {
                     checked::PROBES_AFTER_FAILURES
                 };
-                match p.find_witness(probes) {
+                // Past a few deaths, this pass's deaths are pruned only at its end.
+                match p.find_witness(probes, (!few).then_some(pass)) {
                     Ok(()) => {}
                     Err((e, true)) if !few => retry.push((p, e)),
                     Err((e, _)) => {
-                        p.mark_dead();
+                        p.mark_dead(pass);
                         deaths += 1;
                         if deaths > MAX_DEATHS {
                             return Err(e);
@@ -156,7 +157,7 @@ impl Schema {
             if last.is_none() {
                 // Nothing died in this pass: what was inconclusive fails for good.
                 for (p, e) in retry {
-                    p.mark_dead();
+                    p.mark_dead(pass);
                     deaths += 1;
                     last = Some(e);
                 }
