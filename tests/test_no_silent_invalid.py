@@ -346,3 +346,43 @@ def test_a_name_listed_twice_in_required_does_not_fail_validate_true() -> None:
     schema = {"anyOf": [{"type": "object", "required": ["t", "t", "id"]}, {"required": ["x"]}]}
     values = SchemaBasedGenerator().from_schema(schema, 20, seed=1, validate=True)
     assert any("id" in v and "t" in v for v in values)
+
+
+def test_if_present_then_not_all_of_the_others_rules_generate() -> None:
+    # pylock.toml's package table (PEP 751), reduced: four `if required [x] then not required
+    # [others]` rules. It was refused ('required property "vcs" cannot be generated') because
+    # the first 64 variants each required a property another rule forbade.
+    sources = ["vcs", "directory", "archive", "sdist", "wheels"]
+
+    def rule(present: str, others: list[str]) -> dict[str, Any]:
+        return {"if": {"required": [present]}, "then": {"not": {"required": others}}}
+
+    schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["name"],
+        "properties": {"name": {"type": "string"}, **{s: {"type": "object"} for s in sources}},
+        "allOf": [
+            rule("vcs", ["directory", "archive", "sdist", "wheels"]),
+            rule("directory", ["vcs", "archive", "sdist", "wheels"]),
+            rule("sdist", ["vcs", "directory", "archive"]),
+            rule("wheels", ["vcs", "directory", "archive"]),
+        ],
+    }
+    values = SchemaBasedGenerator().from_schema(schema, 60, seed=1, validate=True)
+    assert_valid(schema, values)
+    assert set(sources) <= {k for v in values for k in v}
+
+
+def test_more_properties_than_property_names_admit_is_refused_at_once() -> None:
+    # A fuzzer finding (a slow unit: 11 s in the fuzzer's build): minProperties 66 over a
+    # pattern with 21 names searched for keys until the witness search gave up.
+    names = {"pattern": "^[a-c]-(x|yz)$"}  # 6 names
+    schema = {"type": "object", "propertyNames": names, "minProperties": 7}
+    with pytest.raises(
+        SchemaError, match=r"/propertyNames: `propertyNames` admits at most 6 names"
+    ):
+        SchemaBasedGenerator().from_schema(schema, 1, seed=1)
+    schema["minProperties"] = 6
+    values = SchemaBasedGenerator().from_schema(schema, 5, seed=1, validate=True)
+    assert all(sorted(v) == ["a-x", "a-yz", "b-x", "b-yz", "c-x", "c-yz"] for v in values)

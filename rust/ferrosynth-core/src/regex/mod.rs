@@ -38,9 +38,98 @@ impl Regex {
         matcher::search(&self.parsed.ast, self.parsed.groups, text)
     }
 
+    /// An upper bound on the number of distinct strings the pattern matches, when it is
+    /// finite: the pattern is anchored at both ends (`^…$`, or an alternation of such) and
+    /// repeats nothing without bound. `None` when it matches infinitely many strings or the
+    /// bound is past `u64::MAX`.
+    pub fn max_matches(&self) -> Option<u64> {
+        fn anchored(ast: &Ast) -> Option<u128> {
+            match ast {
+                Ast::Concat(v)
+                    if matches!(v.first(), Some(Ast::Start))
+                        && matches!(v.last(), Some(Ast::End)) =>
+                {
+                    count(ast)
+                }
+                Ast::Alt(bs) => bs
+                    .iter()
+                    .try_fold(0u128, |acc, b| Some(acc.saturating_add(anchored(b)?))),
+                Ast::Group { node, .. } => anchored(node),
+                _ => None,
+            }
+        }
+        fn count(ast: &Ast) -> Option<u128> {
+            Some(match ast {
+                Ast::Fail => 0,
+                Ast::Empty | Ast::Start | Ast::End | Ast::WordBoundary(_) | Ast::Look { .. } => 1,
+                // A backreference repeats what its group matched: no new choice.
+                Ast::Backref(_) => 1,
+                Ast::Class(c) => u128::from(c.len()),
+                Ast::Group { node, .. } => count(node)?,
+                Ast::Concat(v) => v
+                    .iter()
+                    .try_fold(1u128, |acc, a| Some(acc.saturating_mul(count(a)?)))?,
+                Ast::Alt(bs) => bs
+                    .iter()
+                    .try_fold(0u128, |acc, b| Some(acc.saturating_add(count(b)?)))?,
+                Ast::Repeat { node, min, max } => {
+                    let max = (*max)?;
+                    let c = count(node)?;
+                    if c <= 1 {
+                        // One string per count of repeats (or only the empty one).
+                        return Some(if c == 1 {
+                            u128::from(max.saturating_sub(*min)) + 1
+                        } else {
+                            u128::from(*min == 0)
+                        });
+                    }
+                    let mut total = 0u128;
+                    let mut power = c.saturating_pow(*min);
+                    for _ in *min..=max {
+                        total = total.saturating_add(power);
+                        if power == 0 || total == u128::MAX {
+                            break;
+                        }
+                        power = power.saturating_mul(c);
+                    }
+                    total
+                }
+            })
+        }
+        anchored(&self.parsed.ast).and_then(|n| u64::try_from(n).ok())
+    }
+
     /// A generator of matching strings with `min_len..=max_len` code points.
     pub fn generator(&self, min_len: usize, max_len: Option<usize>) -> Result<Generator, String> {
         Generator::new(&self.parsed.ast, min_len, max_len)
             .map_err(|e| format!("pattern {:?}: {e}", self.source))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Regex;
+
+    fn max(p: &str) -> Option<u64> {
+        Regex::new(p).unwrap().max_matches()
+    }
+
+    #[test]
+    fn finite_patterns_count_their_strings() {
+        // `.-2` is the range `./012`: 7 first characters, then 3 endings.
+        assert_eq!(max("^[.-2an]:x(-[A-]Z{2})?$"), Some(7 * 3));
+        assert_eq!(max("^(ab|cd)$"), Some(2));
+        assert_eq!(max("^a$|^b$"), Some(2));
+        assert_eq!(max("^a{0,3}$"), Some(4));
+        assert_eq!(max("^[ab]{2,3}$"), Some(4 + 8));
+        assert_eq!(max("^x{1,4000000000}$"), Some(4_000_000_000));
+        assert_eq!(max("^[a-z]{1,100}$"), None); // past u64
+    }
+
+    #[test]
+    fn unanchored_or_unbounded_patterns_have_no_count() {
+        for p in ["^ab", "ab$", "ab", "^a+$", "^a*b$", "^a$|b", "^a{2,}$"] {
+            assert_eq!(max(p), None, "{p}");
+        }
     }
 }

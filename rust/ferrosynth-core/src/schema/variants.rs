@@ -39,6 +39,26 @@ pub fn expand(doc: &Doc, base: Facets, total: &mut usize) -> Vec<Facets> {
             done.push(f);
             continue;
         }
+        if f.types & !types::OBJECT == 0 {
+            if let Some(name) = f.required.iter().find(|r| f.forbidden.contains(r)).cloned() {
+                // An object variant that requires a property a rule forbids has no instance,
+                // nor has any variant expanded from it (`required`, `forbidden` and the types
+                // only grow or narrow): the branch is cut here, so that such variants neither
+                // take the place of satisfiable ones among the `MAX_VARIANTS` compiled
+                // (`pylock`'s four `if required … then not required …` rules had 64 before
+                // the one with none present) nor spend the expansion steps.
+                let at = f.pos.first().cloned().unwrap_or_default();
+                f.fail(
+                    &at,
+                    format!(
+                        "required property {name:?} cannot be generated: a `not`/dependency \
+                         rule forbids it"
+                    ),
+                );
+                done.push(f);
+                continue;
+            }
+        }
         if work.len() + found > MAX_VARIANTS * 4 {
             continue;
         }
