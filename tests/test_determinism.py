@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import orjson
 import pytest
@@ -13,11 +15,30 @@ from ferrosynth import DataGenerator, DataType, GeneratorConfig
 
 from .test_reference_examples import REFERENCE_SCHEMA
 
+SCHEMAS = Path(__file__).parent / "fixtures" / "schemas"
+
+
+def _fixture(name: str) -> dict[str, object]:
+    loaded: dict[str, object] = json.loads((SCHEMAS / name).read_text())
+    return loaded
+
+
 CASES: dict[str, GeneratorConfig] = {
     "text": GeneratorConfig(data_type=DataType.text, count=50, seed=42),
     "json": GeneratorConfig(data_type=DataType.json, count=50, seed=42),
     "json_schema": GeneratorConfig(
         data_type=DataType.json, count=50, seed=42, schema=REFERENCE_SCHEMA
+    ),
+    # Branching schemas: the variants kept, their fallbacks and the witnesses are part of what
+    # a seed produces.
+    "json_schema_one_of": GeneratorConfig(
+        data_type=DataType.json, count=50, seed=42, schema=_fixture("api_patch_document.json")
+    ),
+    "json_schema_if_then_chain": GeneratorConfig(
+        data_type=DataType.json,
+        count=50,
+        seed=42,
+        schema=_fixture("config_if_then_discriminator_chain.json"),
     ),
     "conversation": GeneratorConfig(data_type=DataType.conversation, count=50, seed=42),
     "code_assistant": GeneratorConfig(
@@ -47,6 +68,8 @@ GOLDEN: dict[str, str] = {
     "text": "900b4351060ac84b88d1c77ec64157abe314a2ed55a7a8f5c67933abd3137997",
     "json": "c9bf76cf74a19c86717db283057a6e8378e411420ca677707c0f6ecb86c13166",
     "json_schema": "3c53a354c67704ec2d9e42fdf39697961c9dbeb18e069e8766683bc240377b95",
+    "json_schema_one_of": "740783e7caaa887717b7da6179e4c8c7ff631e38e584541d25b96900f80cb7b2",
+    "json_schema_if_then_chain": "e2962cf87146d8f482211e8b85b46e40d577ab13cf72ce49ff60d2277b197c89",
     "conversation": "1374d1b34abaf63c92a82853c9fd720bad7d096d5d98b051b7b0432ffaa8c8c2",
     "code_assistant": "ce899fe3219c0d90ef09a121a76ba944ae01b0e5d7700968da6b97f17c7f0c10",
     "research_assistant": "71267261b01ea5b2bd0b617ce9c75ef831b88f05e204344f3561e8745a01dfa0",

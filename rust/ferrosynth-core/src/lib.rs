@@ -49,4 +49,4 @@ pub use write::RunOptions;
 
 /// Version of the data the core draws on (vocabularies, algorithms). A sample is a pure function
 /// of `(plan, seed, index, DATA_VERSION)`; bumping it is a documented breaking change.
-pub const DATA_VERSION: u32 = 2;
+pub const DATA_VERSION: u32 = 3;

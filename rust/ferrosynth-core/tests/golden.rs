@@ -30,6 +30,10 @@ fn tools() -> Value {
     ])
 }
 
+fn fixture(text: &str) -> Value {
+    serde_json::from_str(text).unwrap()
+}
+
 /// 64-bit FNV-1a: enough to notice any changed byte, and no dependency.
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
@@ -73,6 +77,22 @@ fn cases() -> Vec<(&'static str, Plan)> {
         ),
         ("json_free_form", plan("json", json!({}))),
         ("json_schema_w1", plan("json", json!({"schema": w1}))),
+        // Branching schemas (`oneOf` of objects, a chain of `if`/`then`): the variants kept,
+        // their fallbacks and the witnesses are part of what a seed produces.
+        (
+            "json_schema_one_of",
+            plan(
+                "json",
+                json!({"schema": fixture(include_str!("../../../tests/fixtures/schemas/api_patch_document.json"))}),
+            ),
+        ),
+        (
+            "json_schema_if_then_chain",
+            plan(
+                "json",
+                json!({"schema": fixture(include_str!("../../../tests/fixtures/schemas/config_if_then_discriminator_chain.json"))}),
+            ),
+        ),
         (
             "conversation",
             plan(
@@ -145,6 +165,8 @@ const GOLDEN: &[(&str, &str)] = &[
     ("text_domain", "380726dfc6029190"),
     ("json_free_form", "bbfa8422c04baad5"),
     ("json_schema_w1", "c11bb95f5bdcb079"),
+    ("json_schema_one_of", "063819b2f4511a3e"),
+    ("json_schema_if_then_chain", "fdfc7a591c16caec"),
     ("conversation", "7aa6a9d0346309cf"),
     ("conversation_tool_use", "206dc1d36a7b402c"),
     ("tool_call", "63458e050b6e3ffa"),
