@@ -99,6 +99,87 @@ impl Regex {
         anchored(&self.parsed.ast).and_then(|n| u64::try_from(n).ok())
     }
 
+    /// Every string the pattern matches, in a fixed order, when they are at most `limit` and
+    /// the pattern is anchored at both ends with nothing the enumeration cannot follow
+    /// (lookarounds, backreferences, word boundaries, unbounded repeats). Object keys drawn
+    /// from a small language fall back on it when random draws keep repeating names.
+    pub fn strings(&self, limit: usize) -> Option<Vec<String>> {
+        fn product(a: Vec<String>, b: &[String], limit: usize) -> Option<Vec<String>> {
+            if a.len().saturating_mul(b.len()) > limit {
+                return None;
+            }
+            Some(
+                a.iter()
+                    .flat_map(|x| b.iter().map(move |y| format!("{x}{y}")))
+                    .collect(),
+            )
+        }
+        fn all(ast: &Ast, limit: usize) -> Option<Vec<String>> {
+            Some(match ast {
+                Ast::Fail => Vec::new(),
+                Ast::Empty | Ast::Start | Ast::End => vec![String::new()],
+                Ast::WordBoundary(_) | Ast::Look { .. } | Ast::Backref(_) => return None,
+                Ast::Class(c) => {
+                    if c.len() > limit as u64 {
+                        return None;
+                    }
+                    c.ranges()
+                        .iter()
+                        .flat_map(|&(lo, hi)| lo..=hi)
+                        .filter_map(char::from_u32)
+                        .map(String::from)
+                        .collect()
+                }
+                Ast::Group { node, .. } => all(node, limit)?,
+                Ast::Concat(v) => {
+                    let mut acc = vec![String::new()];
+                    for a in v {
+                        acc = product(acc, &all(a, limit)?, limit)?;
+                    }
+                    acc
+                }
+                Ast::Alt(bs) => {
+                    let mut acc = Vec::new();
+                    for b in bs {
+                        acc.extend(all(b, limit)?);
+                        if acc.len() > limit {
+                            return None;
+                        }
+                    }
+                    acc
+                }
+                Ast::Repeat { node, min, max } => {
+                    let max = (*max)?;
+                    let one = all(node, limit)?;
+                    let mut acc = Vec::new();
+                    let mut power = vec![String::new()];
+                    for k in 0..=max {
+                        if k >= *min {
+                            acc.extend(power.iter().cloned());
+                            if acc.len() > limit {
+                                return None;
+                            }
+                        }
+                        if k < max {
+                            power = product(power, &one, limit)?;
+                            if power.is_empty() {
+                                break;
+                            }
+                        }
+                    }
+                    acc
+                }
+            })
+        }
+        if self.max_matches()? > limit as u64 {
+            return None;
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut out = all(&self.parsed.ast, limit)?;
+        out.retain(|s| seen.insert(s.clone()));
+        Some(out)
+    }
+
     /// A generator of matching strings with `min_len..=max_len` code points.
     pub fn generator(&self, min_len: usize, max_len: Option<usize>) -> Result<Generator, String> {
         Generator::new(&self.parsed.ast, min_len, max_len)
@@ -124,6 +205,23 @@ mod tests {
         assert_eq!(max("^[ab]{2,3}$"), Some(4 + 8));
         assert_eq!(max("^x{1,4000000000}$"), Some(4_000_000_000));
         assert_eq!(max("^[a-z]{1,100}$"), None); // past u64
+    }
+
+    #[test]
+    fn small_anchored_languages_are_enumerated() {
+        let re = Regex::new("^[a-c]-(x|yz)?$").unwrap();
+        let mut all = re.strings(100).unwrap();
+        all.sort();
+        assert_eq!(
+            all,
+            ["a-", "a-x", "a-yz", "b-", "b-x", "b-yz", "c-", "c-x", "c-yz"]
+        );
+        assert!(all.iter().all(|s| re.is_match(s) == Ok(true)));
+        assert_eq!(re.strings(8), None); // more than the limit
+        assert_eq!(Regex::new("^(a|a)$").unwrap().strings(10).unwrap(), ["a"]);
+        for p in ["^a+$", "^(?=a)a$", "^(a)\\1$", "a", "^[a-z]{1,6}$"] {
+            assert_eq!(Regex::new(p).unwrap().strings(1000), None, "{p}");
+        }
     }
 
     #[test]
