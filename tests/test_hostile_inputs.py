@@ -146,6 +146,17 @@ def test_nearly_as_many_properties_as_their_names_allow_are_generated() -> None:
     assert all(len(o) >= 66 for o in out)
 
 
+def test_a_pattern_too_costly_to_check_is_a_schema_error_not_a_hang() -> None:
+    # Fuzzer findings (10 s and more each): runs of `.*` and a backreference inside its own
+    # group; every string built had to be checked by the backtracking matcher, which gave up
+    # after 2,000,000 steps each time, 512 times over. The steps of all checks are bounded now.
+    root = Path(os.environ.get("FERROSYNTH_SOURCE_ROOT") or Path(__file__).resolve().parents[1])
+    for name in ("hang-pattern-backtracking.json", "hang-pattern-backtracking-2.json"):
+        schema = json.loads((root / "fuzz" / "regressions" / name).read_text())
+        with pytest.raises(SchemaError, match="backtracks too much"):
+            SchemaBasedGenerator().from_schema(schema, 1, seed=1)
+
+
 def test_overlapping_one_of_branches_end_in_a_schema_error_not_a_hang() -> None:
     # A fuzzer finding: 14 near-identical untyped `oneOf` branches, each negating the others;
     # with no satisfiable variant found, the expansion went on exhaustively (minutes). It now

@@ -16,6 +16,7 @@ pub struct TooComplex;
 struct State {
     caps: Vec<Option<(usize, usize)>>,
     steps: u64,
+    limit: u64,
     depth: u32,
     over: bool,
 }
@@ -24,17 +25,36 @@ type Cont<'c> = &'c mut dyn FnMut(usize, &mut State) -> bool;
 
 /// Whether `ast` matches somewhere in `text` (JSON Schema's unanchored `pattern` semantics).
 pub fn search(ast: &Ast, groups: u32, text: &str) -> Result<bool, TooComplex> {
-    let s: Vec<char> = text.chars().collect();
+    let mut budget = STEP_BUDGET;
+    search_within(ast, groups, text, &mut budget)
+}
+
+/// As `search`, spending at most `budget` steps (and at most `STEP_BUDGET`); the steps taken
+/// are subtracted from it.
+pub fn search_within(
+    ast: &Ast,
+    groups: u32,
+    text: &str,
+    budget: &mut u64,
+) -> Result<bool, TooComplex> {
     let mut st = State {
         caps: vec![None; groups as usize + 1],
         steps: 0,
+        limit: STEP_BUDGET.min(*budget),
         depth: 0,
         over: false,
     };
+    let r = search_state(ast, text, &mut st);
+    *budget = budget.saturating_sub(st.steps);
+    r
+}
+
+fn search_state(ast: &Ast, text: &str, st: &mut State) -> Result<bool, TooComplex> {
+    let s: Vec<char> = text.chars().collect();
     let anchored = starts_anchored(ast);
     for start in 0..=s.len() {
         st.caps.iter_mut().for_each(|c| *c = None);
-        if m(&s, ast, start, &mut st, &mut |_, _| true) {
+        if m(&s, ast, start, st, &mut |_, _| true) {
             return Ok(true);
         }
         if st.over {
@@ -59,7 +79,7 @@ fn starts_anchored(ast: &Ast) -> bool {
 
 fn m(s: &[char], node: &Ast, i: usize, st: &mut State, k: Cont<'_>) -> bool {
     st.steps += 1;
-    if st.steps > STEP_BUDGET || st.depth > DEPTH_LIMIT {
+    if st.steps > st.limit || st.depth > DEPTH_LIMIT {
         st.over = true;
     }
     if st.over {

@@ -38,6 +38,12 @@ impl Regex {
         matcher::search(&self.parsed.ast, self.parsed.groups, text)
     }
 
+    /// As `is_match`, spending at most `budget` matcher steps across calls (each call takes
+    /// what it used from it): `Err` once it is spent.
+    pub fn is_match_within(&self, text: &str, budget: &mut u64) -> Result<bool, TooComplex> {
+        matcher::search_within(&self.parsed.ast, self.parsed.groups, text, budget)
+    }
+
     /// An upper bound on the number of distinct strings the pattern matches, when it is
     /// finite: the pattern is anchored at both ends (`^…$`, or an alternation of such) and
     /// repeats nothing without bound. `None` when it matches infinitely many strings or the

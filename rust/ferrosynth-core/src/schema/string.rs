@@ -23,6 +23,10 @@ pub use super::validate::format::Format;
 const CHECK_ATTEMPTS: usize = 16;
 /// Probes at compile time to find a witness.
 const PROBES: u64 = 512;
+/// Pattern-matcher steps for all the probes of one string node (8 pathological checks).
+const PROBE_STEPS: u64 = 16_000_000;
+/// Pattern-matcher steps for the attempts at one value before the witness is used.
+const BUILD_STEPS: u64 = 4_000_000;
 
 /// A string node.
 #[derive(Debug, Clone)]
@@ -200,12 +204,15 @@ impl Compiler<'_> {
             };
             let pools = Pools::builtin_english();
             let mut ctx = EmitCtx::new(&pools, time::DEFAULT_ANCHOR);
-            let probe = |node: &StringNode, checks: &Checks, ctx: &mut EmitCtx<'_>| {
+            // The matcher's steps over all probes are bounded too: a fuzzer found patterns
+            // (runs of `.*` and a backreference) whose 512 probes took 10 s to check.
+            let mut steps = PROBE_STEPS;
+            let mut probe = |node: &StringNode, checks: &Checks, ctx: &mut EmitCtx<'_>| {
                 (0..PROBES).find_map(|i| {
                     let mut rng = Rng::from_state(crate::rng::mix64(i + 1));
                     let mut s = String::new();
                     node.build_raw(&mut s, &mut rng, ctx);
-                    node.passes(checks, &s).then_some(s)
+                    node.passes_within(checks, &s, &mut steps).then_some(s)
                 })
             };
             match probe(&node, &checks, &mut ctx) {
@@ -223,7 +230,14 @@ impl Compiler<'_> {
                     let Some(alt) = alt else {
                         return Err(Error::schema(
                             at,
-                            "could not build a string that satisfies every pattern/format here (they may contradict)",
+                            if steps == 0 {
+                                "could not check the strings built here against `pattern`: it \
+                                 backtracks too much (simplify runs of `.*`, nested repeats \
+                                 or backreferences)"
+                            } else {
+                                "could not build a string that satisfies every pattern/format \
+                                 here (they may contradict)"
+                            },
                         ));
                     };
                     node = alt;
@@ -268,10 +282,11 @@ impl StringNode {
         match &self.checks {
             None => self.build_raw(out, rng, ctx),
             Some(checks) => {
+                let mut steps = BUILD_STEPS;
                 for _ in 0..CHECK_ATTEMPTS {
                     out.clear();
                     self.build_raw(out, rng, ctx);
-                    if self.passes(checks, out) {
+                    if self.passes_within(checks, out, &mut steps) {
                         return;
                     }
                 }
@@ -281,11 +296,16 @@ impl StringNode {
         }
     }
 
-    fn passes(&self, checks: &Checks, s: &str) -> bool {
+    /// Whether `s` passes the checks, the pattern matcher spending at most `steps` (taken
+    /// from it); a spent budget fails.
+    fn passes_within(&self, checks: &Checks, s: &str, steps: &mut u64) -> bool {
         let n = s.chars().count();
         n >= self.min_len
             && self.max_len.is_none_or(|m| n <= m)
-            && checks.patterns.iter().all(|p| p.is_match(s) == Ok(true))
+            && checks
+                .patterns
+                .iter()
+                .all(|p| p.is_match_within(s, steps) == Ok(true))
             && checks
                 .formats
                 .iter()
