@@ -23,7 +23,7 @@ mkdir -p corpus/schema artifacts
 # (`cargo test` replays them all).
 cp -n ../tests/fixtures/schemas/*.json corpus/schema/ 2>/dev/null || true
 for f in regressions/*.json; do
-    case "$(basename "$f")" in slow-*) ;; *) cp -n "$f" corpus/schema/ ;; esac
+    case "$(basename "$f")" in slow-*) ;; *) cp -n "$f" corpus/schema/ 2>/dev/null || true ;; esac
 done
 exec "$CARGO_TARGET_DIR/$triple/release/schema" corpus/schema -dict=schema.dict \
     -max_total_time="$secs" -timeout=10 -rss_limit_mb=4096 -max_len=8192 \
