@@ -18,9 +18,9 @@ export RUSTFLAGS="--cfg fuzzing -Cpasses=sancov-module -Cllvm-args=-sanitizer-co
 triple="$(rustc -vV | sed -n 's/^host: //p')"
 cargo build --quiet --release --bin schema --target "$triple"
 mkdir -p corpus/schema artifacts
-# Every regression seeds the corpus but the `slow-*` ones: valid and correct now, but a tenth of
-# a second each in this instrumented build, their mutants would take most of the run's time
-# (`cargo test` replays them all).
+# Every regression seeds the corpus but the `slow-*` ones: handled correctly now, but a tenth of
+# a second to a second each in this instrumented build, their mutants would take most of the
+# run's time (`cargo test` replays them all).
 cp -n ../tests/fixtures/schemas/*.json corpus/schema/ 2>/dev/null || true
 for f in regressions/*.json; do
     case "$(basename "$f")" in slow-*) ;; *) cp -n "$f" corpus/schema/ 2>/dev/null || true ;; esac
