@@ -232,18 +232,30 @@ impl Parser<'_> {
         })
     }
 
+    /// The text between the `{` at the cursor and its `}`, when it holds only digits, commas
+    /// and whitespace (however long: a fixed window once let `{3` + 90 spaces + `,40}` through
+    /// as text, which the validator's dialect reads as a repetition — a fuzzer finding).
+    fn brace_body(&self) -> Option<(String, usize)> {
+        let mut body = String::new();
+        for (k, &c) in self.chars[self.pos..].iter().enumerate().skip(1) {
+            match c {
+                '}' => return Some((body, k + 1)),
+                c if c.is_ascii_digit() || c == ',' || c.is_whitespace() => body.push(c),
+                _ => return None,
+            }
+        }
+        None
+    }
+
     /// `{n}`, `{n,}` or `{n,m}` at the cursor: `(min, max, length)`; `None` when it is a literal.
     fn quantifier_braces(&self) -> Option<(u32, Option<u32>, usize)> {
-        let rest: String = self.chars[self.pos..].iter().take(24).collect();
-        let close = rest.find('}')?;
-        let body = &rest[1..close];
-        let len = rest[..=close].chars().count();
+        let (body, len) = self.brace_body()?;
         let num = |s: &str| -> Option<u32> {
             (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
                 .then(|| s.parse::<u32>().unwrap_or(u32::MAX))
         };
         match body.split_once(',') {
-            None => num(body).map(|n| (n, Some(n), len)),
+            None => num(&body).map(|n| (n, Some(n), len)),
             Some((a, "")) => num(a).map(|n| (n, None, len)),
             Some((a, b)) => Some((num(a)?, Some(num(b)?), len)),
         }
@@ -252,11 +264,9 @@ impl Parser<'_> {
     /// `{1, 3}` or `{ 2 }` at the cursor: text in ECMA-262 (not a quantifier), but a
     /// repetition in dialects that allow spaces in one (Rust's `regex`, behind the validator).
     fn spaced_braces(&self) -> bool {
-        let rest: String = self.chars[self.pos..].iter().take(32).collect();
-        let Some(close) = rest.find('}') else {
+        let Some((body, _)) = self.brace_body() else {
             return false;
         };
-        let body = &rest[1..close];
         let squeezed: String = body.chars().filter(|c| !c.is_whitespace()).collect();
         let quantifier = match squeezed.split_once(',') {
             None => !squeezed.is_empty() && squeezed.bytes().all(|b| b.is_ascii_digit()),
@@ -641,5 +651,33 @@ mod tests {
         ] {
             assert!(parse(p).is_err(), "{p}");
         }
+    }
+
+    #[test]
+    fn braces_are_read_whatever_their_length() {
+        // Spaces make braces text in ECMA-262 and a repetition elsewhere: refused, however
+        // many (a fuzzer finding had 90, past a fixed look-ahead window).
+        let spaced = format!("^[a-z]{{3{},40}}$", " ".repeat(90));
+        for p in [spaced.as_str(), "^a{1, 3}$", "^a{ 2 }$"] {
+            let e = parse(p).unwrap_err();
+            assert!(e.contains("with spaces"), "{p}: {e}");
+        }
+        // Long digit runs are still a repetition.
+        let long = format!("^a{{{}1,{}2}}$", "0".repeat(30), "0".repeat(30));
+        let Ast::Concat(items) = parse(&long).unwrap().ast else {
+            panic!("{long}");
+        };
+        assert!(
+            matches!(
+                items[1],
+                Ast::Repeat {
+                    min: 1,
+                    max: Some(2),
+                    ..
+                }
+            ),
+            "{:?}",
+            items[1]
+        );
     }
 }
