@@ -388,3 +388,17 @@ def test_more_properties_than_property_names_admit_is_refused_at_once() -> None:
     schema["minProperties"] = 6
     values = SchemaBasedGenerator().from_schema(schema, 5, seed=1, validate=True)
     assert all(sorted(v) == ["a-x", "a-yz", "b-x", "b-yz", "c-x", "c-yz"] for v in values)
+
+
+def test_shorthand_classes_generate_only_what_every_regex_dialect_accepts() -> None:
+    # `\W` drew `Ɵ`: a non-word character in ECMA-262, a word character to Rust's regex
+    # (behind validate=True) and Python's re (a fuzzer finding). Likewise `\D` and Unicode
+    # digits, `\s` and U+FEFF, `\S` and U+0085 / U+001C.
+    schema = {
+        "type": "string",
+        "pattern": r"^\W{30}[^\w]{30}\D{30}[^\d]{30}\S{30}[^\s]{30}\s{10}[^\S]{10}$",
+    }
+    values = SchemaBasedGenerator().from_schema(schema, 40, seed=1, validate=True)
+    assert_valid(schema, values)
+    # The first 60 characters are non-word characters to every dialect.
+    assert not any(c.isalnum() or c == "_" for v in values for c in v[:60])

@@ -163,6 +163,68 @@ pub fn space() -> CharSet {
     ])
 }
 
+/// A class as Rust's `regex` reads it (Unicode-aware `\w`, `\d`, `\s`, `\p{…}`).
+fn rust_class(pattern: &str) -> CharSet {
+    match regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(pattern)
+        .map(|h| h.into_kind())
+    {
+        Ok(regex_syntax::hir::HirKind::Class(regex_syntax::hir::Class::Unicode(cls))) => {
+            CharSet::from_ranges(
+                cls.ranges()
+                    .iter()
+                    .map(|r| (u32::from(r.start()), u32::from(r.end())))
+                    .collect(),
+            )
+        }
+        _ => CharSet::empty(),
+    }
+}
+
+// `\d`, `\w` and `\s` are ASCII in ECMA-262 (`\s`: its WhiteSpace and LineTerminator) but
+// Unicode-aware in Rust's `regex` (behind validate=True) and Python's `re`: `\W` admits `Ɵ` in
+// one and not in the others (a fuzzer finding). Generated strings must match in every dialect,
+// so a shorthand stands for the characters all of them agree on: `\d`, `\w` and `\s` for
+// those every dialect counts (the smallest set), `\D`, `\W`, `\S` for those no dialect counts
+// (the complement of the largest); inside a negated class, the other way round.
+
+/// Digits in any dialect: ASCII and Unicode `Nd`.
+pub fn digit_any() -> CharSet {
+    static SET: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
+    SET.get_or_init(|| digit().union(&rust_class(r"\d")))
+        .clone()
+}
+
+/// Word characters in any dialect: ASCII, Rust's `\w` (alphabetic, marks, `Nd`, `Pc`, joiners)
+/// and Python's (letters and numbers).
+pub fn word_any() -> CharSet {
+    static SET: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
+    SET.get_or_init(|| {
+        word()
+            .union(&rust_class(r"\w"))
+            .union(&rust_class(r"\p{L}"))
+            .union(&rust_class(r"\p{N}"))
+    })
+    .clone()
+}
+
+/// White space in every dialect: ECMA-262's but U+FEFF (not white space to Rust or Python).
+pub fn space_all() -> CharSet {
+    space().intersect(&CharSet::single(0xFEFF).negate())
+}
+
+/// White space in any dialect: ECMA-262's, Rust's (U+0085) and Python's (U+001C–U+001F).
+pub fn space_any() -> CharSet {
+    static SET: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
+    SET.get_or_init(|| {
+        space()
+            .union(&rust_class(r"\s"))
+            .union(&CharSet::from_ranges(vec![(0x1C, 0x1F), (0x85, 0x85)]))
+    })
+    .clone()
+}
+
 /// `.`: everything but line terminators.
 pub fn dot() -> CharSet {
     CharSet::from_ranges(vec![(0x0A, 0x0A), (0x0D, 0x0D), (0x2028, 0x2029)]).negate()

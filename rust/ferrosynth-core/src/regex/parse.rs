@@ -54,6 +54,8 @@ struct Parser<'a> {
     total_groups: u32,
     names: Vec<(String, u32)>,
     pattern: &'a str,
+    /// Inside a `[^…]` class.
+    negated_class: bool,
 }
 
 /// Parses an ECMA-262 pattern. Errors are human-readable and name the offset.
@@ -67,6 +69,7 @@ pub fn parse(pattern: &str) -> Result<Parsed, String> {
         total_groups,
         names,
         pattern,
+        negated_class: false,
     };
     let ast = p.disjunction()?;
     if p.pos < p.chars.len() {
@@ -400,12 +403,20 @@ impl Parser<'_> {
             .ok_or_else(|| self.err("`\\` at end of pattern"))?;
         self.pos += 1;
         Ok(match c {
+            // What every dialect agrees on (see `class.rs`); in a negated class the sets are
+            // complemented afterwards, so there each shorthand takes its widest reading.
+            'd' if self.negated_class => class::digit_any(),
             'd' => class::digit(),
-            'D' => class::digit().negate(),
+            'D' if self.negated_class => class::digit().negate(),
+            'D' => class::digit_any().negate(),
+            'w' if self.negated_class => class::word_any(),
             'w' => class::word(),
-            'W' => class::word().negate(),
-            's' => class::space(),
-            'S' => class::space().negate(),
+            'W' if self.negated_class => class::word().negate(),
+            'W' => class::word_any().negate(),
+            's' if self.negated_class => class::space_any(),
+            's' => class::space_all(),
+            'S' if self.negated_class => class::space_all().negate(),
+            'S' => class::space_any().negate(),
             'p' | 'P' if self.peek() == Some('{') => {
                 let body: String = self.chars[self.pos + 1..]
                     .iter()
@@ -522,6 +533,7 @@ impl Parser<'_> {
     fn class(&mut self) -> Result<Ast, String> {
         self.pos += 1; // [
         let negate = self.eat('^');
+        self.negated_class = negate;
         // Text that ECMA-262 and the other regex dialects read differently (fuzzer findings:
         // the Rust engine behind validate=True read `[]) is(\r|{0-60-2]` as one class) is
         // refused, so that a validator never disagrees with what was generated.
@@ -582,6 +594,7 @@ impl Parser<'_> {
                 set = set.union(&lo);
             }
         }
+        self.negated_class = false;
         Ok(Ast::Class(if negate { set.negate() } else { set }))
     }
 
@@ -651,6 +664,37 @@ mod tests {
         ] {
             assert!(parse(p).is_err(), "{p}");
         }
+    }
+
+    #[test]
+    fn shorthands_stand_for_what_every_dialect_agrees_on() {
+        let class = |p: &str| match parse(p).unwrap().ast {
+            Ast::Class(c) => c,
+            other => panic!("{p}: {other:?}"),
+        };
+        // `Ɵ` is not a word character in ECMA-262 but is one in Rust and Python (a fuzzer
+        // finding); `٣` a digit only in the latter; U+FEFF space only in ECMA-262, U+0085
+        // space only in the others.
+        for (p, c, inside) in [
+            (r"\W", 'Ɵ', false),
+            (r"[^\w]", 'Ɵ', false),
+            (r"\w", 'Ɵ', false),
+            (r"[^\W]", 'Ɵ', false),
+            (r"\D", '٣', false),
+            (r"[^\d]", '٣', false),
+            (r"\s", '\u{FEFF}', false),
+            (r"[^\S]", '\u{FEFF}', false),
+            (r"\S", '\u{85}', false),
+            (r"[^\s]", '\u{85}', false),
+            (r"\W", '€', true),
+            (r"[^\w]", '€', true),
+            (r"\S", 'Ɵ', true),
+            (r"\D", 'a', true),
+            (r"\s", '\u{A0}', true),
+        ] {
+            assert_eq!(class(p).contains(c as u32), inside, "{p} {c:?}");
+        }
+        assert!(class(r"\w").contains('a' as u32) && class(r"[^\W]").contains('a' as u32));
     }
 
     #[test]
