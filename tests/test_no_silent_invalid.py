@@ -6,6 +6,7 @@ now checked by Python's ``jsonschema`` here, and ``validate=True`` uses an indep
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -402,3 +403,16 @@ def test_shorthand_classes_generate_only_what_every_regex_dialect_accepts() -> N
     assert_valid(schema, values)
     # The first 60 characters are non-word characters to every dialect.
     assert not any(c.isalnum() or c == "_" for v in values for c in v[:60])
+
+
+def test_a_multiple_of_with_a_long_decimal_generates_values_every_validator_accepts() -> None:
+    # A fuzzer finding: k x 0.01888888888888889 was written exactly (809.78555555555560319);
+    # it reads back as the float 809.7855555555556, whose decimal the Rust validator behind
+    # validate=True checks — no multiple. A fraction is written only when it is the shortest
+    # text of the float it reads as.
+    schema = {"type": "number", "minimum": 0, "multipleOf": 0.01888888888888889}
+    values = SchemaBasedGenerator().from_schema(schema, 50, seed=1, validate=True)
+    assert_valid(schema, values)
+    # In the decimal each value prints as, a multiple (what the Rust validator checks).
+    step = Decimal("0.01888888888888889")
+    assert all(Decimal(repr(v)) % step == 0 for v in values)

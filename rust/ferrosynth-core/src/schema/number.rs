@@ -462,8 +462,22 @@ impl GridNode {
         if self.excluded.contains(&k) {
             return false;
         }
-        let v = self.value(k);
+        let mut text = Vec::with_capacity(24);
+        self.push(k, &mut text);
+        let Some(v) = std::str::from_utf8(&text)
+            .ok()
+            .and_then(|s| s.parse::<f64>().ok())
+        else {
+            return false;
+        };
         if self.fractional && v.fract() == 0.0 {
+            return false;
+        }
+        // A fraction must be the shortest text of the float a parser reads from it: validators
+        // that check `multipleOf` in decimal (the `jsonschema` crate) read that shortest text,
+        // and `809.78555555555560319` (42871 × 0.01888888888888889, exact) reads back as
+        // `809.7855555555556`, no multiple (a fuzzer finding). Integers are exact as written.
+        if text.contains(&b'.') && format!("{v}").as_bytes() != text.as_slice() {
             return false;
         }
         self.float_checks.iter().all(|m| (v / m).fract() == 0.0)
