@@ -248,13 +248,23 @@ impl Schema {
     /// Checks an instance against the schema with the independent validator (the
     /// `validate=True` safety net: the `jsonschema` crate, see [`oracle`]).
     /// A schema the crate cannot read (a pattern its regex dialect refuses, e.g. lone
-    /// surrogate escapes) is checked by ferrosynth's own validator instead.
+    /// surrogate escapes), or an instance it cannot decide (its pattern engine ran out of
+    /// backtracking steps, see [`oracle::Verdict::Undecided`]), is checked by ferrosynth's own
+    /// validator instead.
     pub fn check(&self, value: &Value) -> std::result::Result<(), Failure> {
-        if self.oracle.usable() {
-            self.oracle.check(value)
-        } else {
-            self.check_own(value)
+        if !self.oracle.usable() {
+            return self.check_own(value);
         }
+        match self.oracle.verdict(value) {
+            oracle::Verdict::Valid => Ok(()),
+            oracle::Verdict::Invalid(f) => Err(f),
+            oracle::Verdict::Undecided(_) => self.check_own(value),
+        }
+    }
+
+    /// The independent validator's verdict alone (the fuzzer's oracle).
+    pub fn verdict(&self, value: &Value) -> oracle::Verdict {
+        self.oracle.verdict(value)
     }
 
     /// Whether the independent validator can read this schema (see [`oracle`]).

@@ -10,6 +10,12 @@
 //! `required` check counts names, so `["a", "a"]` failed every instance — a fuzzer finding),
 //! and a schema the crate cannot build is reported as a [`Failure`] rather than silently
 //! passing.
+//!
+//! The crate matches patterns that need backtracking (backreferences, lookarounds) with
+//! `fancy-regex`, which gives up after a million backtracking steps. An instance whose only
+//! failures are such give-ups (directly, or as the failing branches of an `anyOf`/`oneOf`) is
+//! [`Verdict::Undecided`], never "invalid" (a fuzzer finding: valid strings for
+//! `_(…) (\2.*|…|||…)+#` ran past the limit; fifty million steps do not settle them either).
 
 use std::sync::OnceLock;
 
@@ -27,11 +33,41 @@ const DATA: &[&str] = &[
     "x-ferrosynth",
 ];
 
+/// What the independent validator says of one instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Valid,
+    Invalid(Failure),
+    /// Its pattern engine gave up (the backtracking limit) and nothing else failed.
+    Undecided(Failure),
+}
+
 /// A lazily built `jsonschema` validator for one document.
 #[derive(Debug)]
 pub struct Oracle {
     schema: Value,
     built: OnceLock<Result<jsonschema::Validator, String>>,
+}
+
+fn failure(e: &jsonschema::ValidationError<'_>) -> Failure {
+    Failure {
+        instance: e.instance_path().to_string(),
+        keyword: e.schema_path().to_string(),
+        message: e.to_string(),
+    }
+}
+
+/// Whether `e` is the pattern engine giving up, or an `anyOf`/`oneOf` that failed only because
+/// it gave up in some branch.
+fn gave_up(e: &jsonschema::ValidationError<'_>) -> bool {
+    use jsonschema::error::ValidationErrorKind as Kind;
+    match e.kind() {
+        Kind::BacktrackLimitExceeded { .. } => true,
+        Kind::AnyOf { context } | Kind::OneOfNotValid { context } => context
+            .iter()
+            .any(|branch| !branch.is_empty() && branch.iter().all(gave_up)),
+        _ => false,
+    }
 }
 
 impl Oracle {
@@ -57,22 +93,36 @@ impl Oracle {
         self.validator().is_ok()
     }
 
-    /// Checks `value`, explaining the first failure.
+    /// Checks `value`: valid, invalid (the first failure explained), or undecided.
+    pub fn verdict(&self, value: &Value) -> Verdict {
+        let v = match self.validator() {
+            Err(e) => {
+                return Verdict::Invalid(Failure {
+                    instance: String::new(),
+                    keyword: String::new(),
+                    message: format!("the independent validator cannot use this schema: {e}"),
+                })
+            }
+            Ok(v) => v,
+        };
+        let mut undecided = None;
+        for e in v.iter_errors(value) {
+            if !gave_up(&e) {
+                return Verdict::Invalid(failure(&e));
+            }
+            undecided.get_or_insert_with(|| failure(&e));
+        }
+        match undecided {
+            Some(f) => Verdict::Undecided(f),
+            None => Verdict::Valid,
+        }
+    }
+
+    /// Checks `value`, explaining the first failure; undecided counts as a failure.
     pub fn check(&self, value: &Value) -> Result<(), Failure> {
-        match self.validator() {
-            Err(e) => Err(Failure {
-                instance: String::new(),
-                keyword: String::new(),
-                message: format!("the independent validator cannot use this schema: {e}"),
-            }),
-            Ok(v) => match v.iter_errors(value).next() {
-                None => Ok(()),
-                Some(e) => Err(Failure {
-                    instance: e.instance_path().to_string(),
-                    keyword: e.schema_path().to_string(),
-                    message: e.to_string(),
-                }),
-            },
+        match self.verdict(value) {
+            Verdict::Valid => Ok(()),
+            Verdict::Invalid(f) | Verdict::Undecided(f) => Err(f),
         }
     }
 }
@@ -160,5 +210,32 @@ mod tests {
         let o = Oracle::new(&json!({"type": "string", "nullable": true, "enum": ["a", null]}));
         assert!(o.check(&Value::Null).is_ok());
         assert!(o.check(&json!(1)).is_err());
+    }
+
+    /// A fuzzer finding: `fancy-regex` (behind the crate's `pattern`) gives up on this valid
+    /// string; that is no verdict of "invalid", directly or through an `anyOf`.
+    #[test]
+    fn a_pattern_the_crate_gives_up_on_is_undecided_not_invalid() {
+        let pattern =
+            "_(\\=666666im66~=666665im66nim1u-m6) (\\2.*|0-6]example======m====3?64666~66666\
+            66=m====3?64~6|||||||||||||||||||||||||.||<66.=66666666=m====3?64~6||||||||||||||||||||\
+            |||||||<66.==666666im66nim1===Gx==============|[0-6]ple)+#rrrrrrrrrrrrrrrr";
+        let valid = json!("_=666666im66~=666665im66nim1u-m6 2f500Xm#rrrrrrrrrrrrrrrr");
+        let o = Oracle::new(&json!({ "pattern": pattern }));
+        let Verdict::Undecided(f) = o.verdict(&valid) else {
+            panic!("{:?}", o.verdict(&valid));
+        };
+        assert!(f.message.contains("backtracking"), "{}", f.message);
+        assert!(o.check(&valid).is_err(), "check() alone cannot tell");
+        assert!(matches!(
+            o.verdict(&json!("no underscore here")),
+            Verdict::Invalid(f) if f.keyword == "/pattern"
+        ));
+        let any = Oracle::new(&json!({"anyOf": [{"pattern": pattern}, {"type": "integer"}]}));
+        assert!(matches!(any.verdict(&valid), Verdict::Undecided(_)));
+        assert!(matches!(any.verdict(&json!("x")), Verdict::Invalid(_)));
+        // Something else wrong beside the give-up is a failure.
+        let both = Oracle::new(&json!({"pattern": pattern, "maxLength": 5}));
+        assert!(matches!(both.verdict(&valid), Verdict::Invalid(f) if f.keyword == "/maxLength"));
     }
 }
