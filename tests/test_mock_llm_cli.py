@@ -67,6 +67,32 @@ def test_cli_serves_the_same_answers_as_the_python_server(workers: str, loop: st
     assert answers == [expected] * 4
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_sigterm_the_moment_it_says_listening_stops_it(workers: str) -> None:
+    # uvloop listens for signals only while its loop runs; the server printed "listening"
+    # between opening the port and running the loop, so a SIGTERM sent on reading that line
+    # could land in the gap and be lost: the server served on, ignoring it (CI: with two
+    # workers, the other answered every request and the test's SIGTERM hung for 60 s).
+    for _ in range(8):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ferrosynth.cli", "mock-llm", "--port", "0", "-w", workers],
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        assert process.stderr is not None
+        try:
+            line = process.stderr.readline().decode()
+            process.send_signal(signal.SIGTERM)
+            assert READY.search(line), line
+            assert process.wait(timeout=20) == 0
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+            process.stderr.close()
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc (Linux)")
 def test_workers_stop_when_the_parent_is_killed() -> None:
     process = subprocess.Popen(

@@ -221,23 +221,48 @@ def _run_loop(
     sock: socket.socket,
     app: MockApp,
     on_ready: Callable[[], object],
+    on_start: Callable[[], object] | None = None,
 ) -> None:
-    """Serve ``sock`` on ``loop`` until the loop is stopped; then close everything."""
+    """Serve ``sock`` on ``loop`` until the loop is stopped; then close everything.
+
+    Listening, ``on_ready`` and serving all happen inside one ``run_forever``: uvloop listens
+    for the signals of ``add_signal_handler`` only while its loop runs, so a SIGTERM that came
+    between a ``run_until_complete`` that opened the server and the ``run_forever`` that
+    served it was lost — a worker that printed "listening" and then ignored the first SIGTERM
+    (seen when another worker answered every request before this one reached its loop).
+    """
     connections: set[HttpProtocol] = set()
-    server = loop.run_until_complete(
-        loop.create_server(lambda: HttpProtocol(app, connections), sock=sock)
-    )
-    on_ready()
+    servers: list[asyncio.AbstractServer] = []
+    failure: list[BaseException] = []
+
+    async def start() -> None:
+        try:
+            if on_start is not None:
+                on_start()
+            servers.append(
+                await loop.create_server(lambda: HttpProtocol(app, connections), sock=sock)
+            )
+            on_ready()
+        except BaseException as error:  # reported once the loop has stopped
+            failure.append(error)
+            loop.stop()
+
+    starting = loop.create_task(start())
     try:
         loop.run_forever()
     finally:
-        server.close()
+        starting.cancel()
+        for server in servers:
+            server.close()
         for connection in list(connections):
             connection.abort()
         loop.run_until_complete(asyncio.sleep(0))
-        loop.run_until_complete(server.wait_closed())
+        for server in servers:
+            loop.run_until_complete(server.wait_closed())
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()
+    if failure:
+        raise failure[0]
 
 
 def serve(
@@ -317,12 +342,15 @@ def _worker(
 ) -> None:
     loop = _fast_loop()
     asyncio.set_event_loop(loop)
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, loop.stop)
+
+    def listen() -> None:  # in the running loop: see _run_loop
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, loop.stop)
+
     if parent is not None:
         _stop_when_orphaned(loop, parent)
     app = MockApp(config, stream=index, record=False)
-    _run_loop(loop, sock, app, on_ready if on_ready is not None else (lambda: None))
+    _run_loop(loop, sock, app, on_ready if on_ready is not None else (lambda: None), listen)
 
 
 def _stop_when_orphaned(loop: asyncio.AbstractEventLoop, parent: int) -> None:
