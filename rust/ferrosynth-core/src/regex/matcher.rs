@@ -15,6 +15,9 @@ pub struct TooComplex;
 
 struct State {
     caps: Vec<Option<(usize, usize)>>,
+    /// Saved copies of `caps`, a stack (alternatives and lookarounds restore from it without
+    /// allocating a copy per step).
+    saved: Vec<Option<(usize, usize)>>,
     steps: u64,
     limit: u64,
     depth: u32,
@@ -22,6 +25,21 @@ struct State {
 }
 
 type Cont<'c> = &'c mut dyn FnMut(usize, &mut State) -> bool;
+
+impl State {
+    /// Pushes a copy of the captures; returns where it starts.
+    fn save(&mut self) -> usize {
+        let mark = self.saved.len();
+        self.saved.extend_from_slice(&self.caps);
+        mark
+    }
+
+    /// Restores the captures saved at `mark` (the copy stays saved).
+    fn restore(&mut self, mark: usize) {
+        let n = self.caps.len();
+        self.caps.copy_from_slice(&self.saved[mark..mark + n]);
+    }
+}
 
 /// Whether `ast` matches somewhere in `text` (JSON Schema's unanchored `pattern` semantics).
 pub fn search(ast: &Ast, groups: u32, text: &str) -> Result<bool, TooComplex> {
@@ -39,6 +57,7 @@ pub fn search_within(
 ) -> Result<bool, TooComplex> {
     let mut st = State {
         caps: vec![None; groups as usize + 1],
+        saved: Vec::new(),
         steps: 0,
         limit: STEP_BUDGET.min(*budget),
         depth: 0,
@@ -98,13 +117,15 @@ fn step(s: &[char], node: &Ast, i: usize, st: &mut State, k: Cont<'_>) -> bool {
         Ast::Class(set) => i < s.len() && set.contains(s[i] as u32) && k(i + 1, st),
         Ast::Concat(items) => seq(s, items, i, st, k),
         Ast::Alt(branches) => {
+            let mark = st.save();
             for b in branches {
-                let saved = st.caps.clone();
                 if m(s, b, i, st, k) {
+                    st.saved.truncate(mark);
                     return true;
                 }
-                st.caps = saved;
+                st.restore(mark);
             }
+            st.saved.truncate(mark);
             false
         }
         Ast::Repeat { node, min, max } => rep(s, node, *min, *max, 0, i, st, k),
@@ -145,7 +166,7 @@ fn step(s: &[char], node: &Ast, i: usize, st: &mut State, k: Cont<'_>) -> bool {
             ahead,
             negate,
         } => {
-            let saved = st.caps.clone();
+            let mark = st.save();
             let found = if *ahead {
                 m(s, node, i, st, &mut |_, _| true)
             } else {
@@ -154,8 +175,9 @@ fn step(s: &[char], node: &Ast, i: usize, st: &mut State, k: Cont<'_>) -> bool {
                     .any(|from| m(s, node, from, st, &mut |j, _| j == i))
             };
             if *negate {
-                st.caps = saved;
+                st.restore(mark);
             }
+            st.saved.truncate(mark);
             if found != *negate {
                 k(i, st)
             } else {
