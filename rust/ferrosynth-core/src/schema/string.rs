@@ -23,7 +23,7 @@ pub use super::validate::format::Format;
 const CHECK_ATTEMPTS: usize = 16;
 /// Probes at compile time to find a witness.
 const PROBES: u64 = 512;
-/// Pattern-matcher steps for all the probes of one string node (about 0.05 s in a release
+/// Pattern-matcher steps for all the probes of one string node (about 0.07 s in a release
 /// build). A fuzzer's unit of 8 instances took 10 s in its instrumented build at 16 M and 4 M;
 /// no SchemaStore or corpus schema needs as many steps as these budgets allow (their samples
 /// are the same at 16 M and 4 M as at 4 M and 250 k).
