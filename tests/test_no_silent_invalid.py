@@ -85,6 +85,36 @@ def test_integers_beyond_2_53_are_exact() -> None:
     assert out == [2**53 + 1] * 5
 
 
+def test_bounds_beyond_64_bits_bound_nothing_and_the_schema_generates() -> None:
+    # SchemaStore's venvironment writes `"minimum": 0, "maximum": 18446744073709551616` (2**64)
+    # for a uint; the JSON encoder cannot write 2**64 and the schema was refused with "config is
+    # not JSON-serialisable". A bound past the 64-bit range is narrowed to one it can write that
+    # admits nothing the original refuses.
+    uint = {"type": "integer", "minimum": 0, "maximum": 2**64}
+    values = SchemaBasedGenerator().from_schema(uint, 50, seed=1, validate=True)
+    assert_valid(uint, values)
+    big = {"type": "number", "minimum": 2**70 + 1}  # a float above 2**70 + 1, not 2**70
+    values = SchemaBasedGenerator().from_schema(big, 5, seed=1, validate=True)
+    assert_valid(big, values)
+    assert all(v > 2**70 + 1 for v in values)
+
+
+@pytest.mark.parametrize(
+    ("schema", "where"),
+    [
+        ({"const": 2**70}, "/const"),
+        ({"enum": [1, {"a": [2**65]}]}, "/enum/1/a/0"),
+        ({"type": "array", "items": {"maxItems": 2**70}}, "/items/maxItems"),
+        ({"properties": {"a/b": {"multipleOf": 2**64}}}, "/properties/a~1b/multipleOf"),
+    ],
+)
+def test_an_integer_beyond_64_bits_elsewhere_is_a_schema_error_at_its_pointer(
+    schema: Any, where: str
+) -> None:
+    with pytest.raises(SchemaError, match=f"schema at {re.escape(where)}: .*beyond the 64-bit"):
+        SchemaBasedGenerator().from_schema(schema, 1, seed=1)
+
+
 @pytest.mark.parametrize(
     ("where", "schema"),
     [

@@ -290,9 +290,15 @@ class DataGenerator:
         check_names_for(spec.get("tools"), export, "constraints.tools")
         try:
             head = orjson.dumps(spec)
-        except TypeError as exc:
+        except TypeError:
             limits.check_spec(spec)  # too deep, or contains itself: say where
-            raise ConfigError(f"config is not JSON-serialisable: {exc}", "constraints") from exc
+            # An integer beyond 64 bits: a bound is widened to a float, anything else refused
+            # where it is.
+            spec = limits.widen_integers(spec)
+            try:
+                head = orjson.dumps(spec)
+            except TypeError as exc:
+                raise ConfigError(f"config is not JSON-serialisable: {exc}", "constraints") from exc
         if b"null" in head:  # NaN and infinities are encoded as null: refuse them instead
             limits.check_finite(spec)
         # The pools travel as a native handle, not in the spec: the cache key stays small.

@@ -40,6 +40,7 @@ __all__ = [
     "check_memory",
     "check_spec",
     "find_non_finite",
+    "widen_integers",
 ]
 
 #: The deepest nesting of arrays/objects accepted in any input document (the native parser
@@ -159,6 +160,101 @@ def check_finite(spec: Mapping[str, object]) -> None:
         raise ConfigError(
             f"constraints{where}: NaN and Infinity are not JSON numbers", f"constraints{where}"
         )
+
+
+#: Schema keywords whose integer may lie beyond 64 bits: see :func:`_narrow_bound`.
+_UPPER = frozenset({"maximum", "exclusiveMaximum"})
+_LOWER = frozenset({"minimum", "exclusiveMinimum"})
+#: Schema keywords whose values are data (never schemas): kept exact, so never widened.
+_DATA = frozenset({"const", "enum", "default", "examples", "example", "x-ferrosynth"})
+_I64_MIN = -(2**63)
+_U64_MAX = 2**64 - 1
+
+
+def _beyond_64_bits(value: object) -> bool:
+    return (
+        isinstance(value, int) and not isinstance(value, bool) and not _I64_MIN <= value <= _U64_MAX
+    )
+
+
+def _first_big_integer(doc: object, where: str = "") -> tuple[str, int] | None:
+    stack: list[tuple[str, object]] = [(where, doc)]
+    while stack:
+        at, value = stack.pop()
+        if _beyond_64_bits(value):
+            return at or "/", value  # type: ignore[return-value]
+        stack.extend((f"{at}/{k}", v) for k, v in reversed(_children(value)))
+    return None
+
+
+def _narrow_bound(upper: bool, value: int) -> int | float:
+    """A bound beyond 64 bits, replaced by one the encoder can write that admits no value the
+    original refuses: an upper bound past the top becomes the largest 64-bit integer (the same
+    bound for integers; numbers above it are simply not drawn), a lower bound past the bottom
+    the smallest; a bound past the other end (no integer fits) becomes the nearest float on
+    its own side, for numbers."""
+    if upper and value > _U64_MAX:
+        return _U64_MAX
+    if not upper and value < _I64_MIN:
+        return _I64_MIN
+    f = float(value)
+    if upper and f > value:
+        f = math.nextafter(f, -math.inf)
+    if not upper and f < value:
+        f = math.nextafter(f, math.inf)
+    return f
+
+
+def _widen_schema(schema: object, where: str) -> object:
+    if isinstance(schema, Mapping):
+        out: dict[object, object] = {}
+        for key, value in schema.items():
+            at = f"{where}/{str(key).replace('~', '~0').replace('/', '~1')}"
+            if key in _UPPER | _LOWER and _beyond_64_bits(value):
+                out[key] = _narrow_bound(key in _UPPER, value)
+            elif key in _DATA:
+                found = _first_big_integer(value, at)
+                if found is not None:
+                    raise SchemaError(
+                        f"schema at {found[0]}: the integer {found[1]} is beyond the 64-bit "
+                        f"range ferrosynth generates ({_I64_MIN} to {_U64_MAX})",
+                        found[0],
+                    )
+                out[key] = value
+            elif _beyond_64_bits(value):
+                raise SchemaError(
+                    f"schema at {at}: `{key}` {value} is beyond the 64-bit range ferrosynth "
+                    f"reads ({_I64_MIN} to {_U64_MAX})",
+                    at,
+                )
+            else:
+                out[key] = _widen_schema(value, at)
+        return out
+    if isinstance(schema, (list, tuple)):
+        return [_widen_schema(v, f"{where}/{i}") for i, v in enumerate(schema)]
+    return schema
+
+
+def widen_integers(spec: Mapping[str, object]) -> dict[str, object]:
+    """The plan specification with the schema's bounds beyond 64 bits narrowed to ones the
+    encoder can write (``maximum: 2**64`` becomes ``2**64 - 1``: the same bound for a 64-bit
+    integer); any other integer beyond 64 bits is refused where it is (the JSON encoder cannot
+    write it, and ferrosynth could not generate it exactly)."""
+    out = dict(spec)
+    if "schema" in spec:
+        out["schema"] = _widen_schema(spec["schema"], "")
+    for key, value in spec.items():
+        if key == "schema":
+            continue
+        found = _first_big_integer(value)
+        if found is not None:
+            field = "constraints" if key == "constraints" else key
+            raise ConfigError(
+                f"{field}{found[0]}: the integer {found[1]} is beyond the 64-bit range "
+                f"({_I64_MIN} to {_U64_MAX})",
+                field,
+            )
+    return out
 
 
 def check_spec(spec: Mapping[str, object]) -> None:
