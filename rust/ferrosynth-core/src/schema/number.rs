@@ -423,19 +423,33 @@ impl GridNode {
         self.exp >= 0
     }
 
-    /// Appends the decimal text of grid point `k`.
-    fn push(&self, k: i128, out: &mut Vec<u8>) {
-        let n = k * self.mant;
+    /// Appends the decimal text of grid point `k`; `false` (nothing appended) when it does
+    /// not fit in 128 bits (a fuzzer finding: `multipleOf: 5.7e51` overflowed, and a release
+    /// build wrapped around to some other number).
+    fn push(&self, k: i128, out: &mut Vec<u8>) -> bool {
+        let Some(n) = k.checked_mul(self.mant) else {
+            return false;
+        };
         if self.exp >= 0 {
-            let v = n * 10i128.pow(self.exp as u32);
+            let Some(v) = 10i128
+                .checked_pow(self.exp as u32)
+                .map_or((n == 0).then_some(0), |p| n.checked_mul(p))
+            else {
+                return false;
+            };
             out.extend_from_slice(v.to_string().as_bytes());
-            return;
+            return true;
         }
-        let scale = 10i128.pow((-self.exp) as u32);
+        let Some(scale) = 10i128.checked_pow((-self.exp) as u32) else {
+            if n == 0 {
+                out.extend_from_slice(b"0.0");
+            }
+            return n == 0;
+        };
         if n < 0 {
             out.push(b'-');
         }
-        let a = n.abs();
+        let (a, scale) = (n.unsigned_abs(), scale.unsigned_abs());
         out.extend_from_slice((a / scale).to_string().as_bytes());
         let frac = a % scale;
         out.push(b'.');
@@ -446,12 +460,15 @@ impl GridNode {
         } else {
             trimmed.as_bytes()
         });
+        true
     }
 
     /// Grid point `k` as the float a JSON parser reads from its text.
     fn value(&self, k: i128) -> f64 {
         let mut b = Vec::with_capacity(24);
-        self.push(k, &mut b);
+        if !self.push(k, &mut b) {
+            return f64::NAN;
+        }
         std::str::from_utf8(&b)
             .ok()
             .and_then(|s| s.parse().ok())
@@ -463,7 +480,9 @@ impl GridNode {
             return false;
         }
         let mut text = Vec::with_capacity(24);
-        self.push(k, &mut text);
+        if !self.push(k, &mut text) {
+            return false;
+        }
         let Some(v) = std::str::from_utf8(&text)
             .ok()
             .and_then(|s| s.parse::<f64>().ok())
@@ -533,7 +552,11 @@ impl GridNode {
             }
         };
         let mut text = Vec::with_capacity(24);
-        self.push(k, &mut text);
+        if !self.push(k, &mut text) {
+            // Not reached: the grid's ends fit, and so does every point between them.
+            text.clear();
+            self.push(self.witness, &mut text);
+        }
         w.raw(&text);
     }
 }
@@ -623,6 +646,21 @@ mod tests {
 mod grid_tests {
     use super::super::testing::{error, sample};
     use serde_json::json;
+
+    /// A fuzzer finding: grid points of a huge `multipleOf` overflowed 128 bits — a panic
+    /// where overflow is checked (the fuzzer's build, debug builds), a wrapped-around number
+    /// where it is not. Such points are off the grid now.
+    #[test]
+    fn a_multiple_of_past_128_bits_generates_only_its_multiples() {
+        for step in [5.701888888888889e51, 1e40, 1e38] {
+            for v in sample(
+                json!({"type": "number", "minimum": 0, "multipleOf": step}),
+                20,
+            ) {
+                assert_eq!(v.as_f64(), Some(0.0), "{step}: {v}");
+            }
+        }
+    }
 
     #[test]
     fn multiples_exclusive_bounds_and_exclusions() {
