@@ -1,6 +1,8 @@
 //! A backtracking matcher with ECMA-262 semantics (lookarounds, backreferences, `\b`), used to
 //! check values, never on the generation hot path. A step budget bounds pathological patterns.
 
+use std::cell::Cell;
+
 use super::class;
 use super::parse::Ast;
 
@@ -41,10 +43,30 @@ impl State {
     }
 }
 
+thread_local! {
+    /// Steps left to the innermost [`within`] on this thread, if any.
+    static SHARED: Cell<Option<u64>> = const { Cell::new(None) };
+}
+
+/// Runs `f` with every [`search`] in it on this thread (whichever pattern, through whichever
+/// validator) drawing on `budget` as well; the steps taken are subtracted from it.
+pub fn within<R>(budget: &mut u64, f: impl FnOnce() -> R) -> R {
+    let outer = SHARED.replace(Some(*budget));
+    let r = f();
+    *budget = SHARED.replace(outer).unwrap_or(0);
+    r
+}
+
 /// Whether `ast` matches somewhere in `text` (JSON Schema's unanchored `pattern` semantics).
 pub fn search(ast: &Ast, groups: u32, text: &str) -> Result<bool, TooComplex> {
-    let mut budget = STEP_BUDGET;
-    search_within(ast, groups, text, &mut budget)
+    let shared = SHARED.get();
+    let start = shared.map_or(STEP_BUDGET, |s| s.min(STEP_BUDGET));
+    let mut budget = start;
+    let r = search_within(ast, groups, text, &mut budget);
+    if let Some(s) = shared {
+        SHARED.set(Some(s - (start - budget)));
+    }
+    r
 }
 
 /// As `search`, spending at most `budget` steps (and at most `STEP_BUDGET`); the steps taken
@@ -267,6 +289,31 @@ mod tests {
         // (`a`, then `\1.*` as `a` + `ab`).
         assert!(!is(r"^(\1.*|a)+#$", "aaab#"));
         assert!(is(r"^(\1.*|a)+#$", "aa#"));
+    }
+
+    /// A fuzzer finding: each check of a drawn property name against `([-z_]+){152}` ran to
+    /// the 2,000,000-step limit, hundreds of times (25 s). Checks inside `within` share its
+    /// budget, whichever regex and whichever caller runs them.
+    #[test]
+    fn checks_within_a_budget_share_it() {
+        let parsed = parse(r"^[a-z]+.:([\-z_]+){152}$").unwrap();
+        let text = format!("ab:{}", "z".repeat(300));
+        let mut budget = 3_000_000;
+        let first = within(&mut budget, || search(&parsed.ast, parsed.groups, &text));
+        assert_eq!(first, Err(TooComplex));
+        assert_eq!(
+            budget, 1_000_000,
+            "the first check took its 2,000,000 steps"
+        );
+        let second = within(&mut budget, || search(&parsed.ast, parsed.groups, &text));
+        assert_eq!((second, budget), (Err(TooComplex), 0));
+        // A spent budget gives up at once; outside `within` the usual limit applies again.
+        let easy = parse("^ab").unwrap();
+        assert_eq!(
+            within(&mut budget, || search(&easy.ast, easy.groups, "abc")),
+            Err(TooComplex)
+        );
+        assert_eq!(search(&easy.ast, easy.groups, "abc"), Ok(true));
     }
 
     #[test]

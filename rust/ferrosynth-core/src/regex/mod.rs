@@ -10,7 +10,7 @@ mod parse;
 
 pub use class::CharSet;
 pub use generate::Generator;
-pub use matcher::TooComplex;
+pub use matcher::{within, TooComplex};
 pub use parse::Ast;
 
 /// A parsed pattern.

@@ -136,6 +136,7 @@ impl CheckedNode {
         let mut ctx = EmitCtx::new(&pools, time::DEFAULT_ANCHOR);
         let mut buf = JsonWriter::default();
         ctx.probing = true;
+        ctx.name_steps = super::emit::NAME_STEPS;
         ctx.hit_dead = false;
         ctx.unpruned_pass = unpruned_pass;
         ctx.hit_unpruned = false;

@@ -15,6 +15,11 @@ pub const MAX_DEPTH: u32 = 8;
 /// Values one instance may hold before containers get their smallest valid form.
 pub const MAX_VALUES: u32 = 2_000;
 
+/// Pattern-matcher steps for checking the property names drawn in one instance (or in one
+/// witness search): a fuzzer found `propertyNames` patterns (`([-z_]+){152}`) whose every check
+/// ran the matcher to its 2,000,000-step limit — 25 s to refuse one schema.
+pub const NAME_STEPS: u64 = 4_000_000;
+
 /// What generation needs besides the random stream: the pools, the anchor time, a scratch
 /// buffer reused across values, and the per-instance budgets.
 pub struct EmitCtx<'a> {
@@ -32,6 +37,9 @@ pub struct EmitCtx<'a> {
     pub occurrences: Vec<u64>,
     /// An object ran out of fresh extra keys (set by the emitter, read by witness probes).
     pub keys_spent: bool,
+    /// Pattern-matcher steps left for checking drawn property names (`propertyNames`,
+    /// `patternProperties` to avoid): per instance, and per witness search while probing.
+    pub name_steps: u64,
     /// Every container takes its smallest valid form (some witness probes: the smallest value
     /// is the likeliest to pass and the cheapest to check).
     pub minimal: bool,
@@ -63,6 +71,7 @@ impl<'a> EmitCtx<'a> {
             sample: 0,
             occurrences: Vec::new(),
             keys_spent: false,
+            name_steps: NAME_STEPS,
             minimal: false,
             probing: false,
             checks: 0,
@@ -83,6 +92,9 @@ impl<'a> EmitCtx<'a> {
     pub fn enter_instance(&mut self) {
         self.values = 0;
         self.checks = 0;
+        if !self.probing {
+            self.name_steps = NAME_STEPS;
+        }
         self.occurrences.iter_mut().for_each(|o| *o = 0);
     }
 

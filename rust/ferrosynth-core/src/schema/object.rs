@@ -673,7 +673,7 @@ impl ObjectNode {
                     }
                 }
             }
-            if usable(&key) {
+            if crate::regex::within(&mut ctx.name_steps, || usable(&key)) {
                 return Some(key);
             }
         }
@@ -685,10 +685,12 @@ impl ObjectNode {
             return None;
         }
         let start = rng.index(n);
-        (0..n)
-            .map(|j| &source.finite[(start + j) % n])
-            .find(|key| usable(key))
-            .cloned()
+        crate::regex::within(&mut ctx.name_steps, || {
+            (0..n)
+                .map(|j| &source.finite[(start + j) % n])
+                .find(|key| usable(key))
+                .cloned()
+        })
     }
 }
 
