@@ -5,9 +5,12 @@ now checked by Python's ``jsonschema`` here, and ``validate=True`` uses an indep
 
 from __future__ import annotations
 
+import json
 import math
+import os
 import re
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -475,3 +478,24 @@ def test_a_string_the_independent_validator_cannot_decide_does_not_fail_validate
     assert len(values) == 24
     assert all(v.startswith("_=666666im66~=666665im66nim1u-m6 ") for v in values), values
     assert all(v.endswith("#rrrrrrrrrrrrrrrr") for v in values), values
+
+
+def test_a_format_its_draft_does_not_define_only_annotates_under_it() -> None:
+    # A fuzzer finding: under draft 4 `json-pointer` is no format (it came with draft 6), so
+    # validators accept any string for it; ferrosynth asserted it, took a `oneOf` branch as
+    # failing on that alone, and generated instances valid under two branches.
+    root = Path(os.environ.get("FERROSYNTH_SOURCE_ROOT") or Path(__file__).resolve().parents[1])
+    path = root / "fuzz" / "regressions" / "invalid-format-from-a-later-draft-in-one-of.json"
+    schema = json.loads(path.read_text())
+    with pytest.warns(SchemaWarning, match="unknown format"):  # the fuzzer's "j#on-pointer"
+        values = SchemaBasedGenerator().from_schema(schema, 30, seed=1, validate=True)
+    assert_valid(schema, values)
+
+
+def test_a_word_boundary_is_never_drawn_beside_a_letter_dialects_read_differently() -> None:
+    # A fuzzer finding: `.\B<` drew `丂<` — no word boundary in ECMA-262 (ASCII word
+    # characters), a boundary to the Rust engine behind validate=True, which counts letters of
+    # every script. Only text every dialect reads alike is generated beside `\b` and `\B`.
+    schema = {"type": "string", "pattern": r"^_(ab|cd).\B<x"}
+    values = SchemaBasedGenerator().from_schema(schema, 60, seed=1, validate=True)
+    assert all(not v[3].isalnum() or v[3].isascii() for v in values), values

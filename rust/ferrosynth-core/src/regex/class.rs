@@ -199,6 +199,10 @@ pub fn digit_any() -> CharSet {
 /// Word characters in any dialect: ASCII, Rust's `\w` (alphabetic, marks, `Nd`, `Pc`, joiners)
 /// and Python's (letters and numbers).
 pub fn word_any() -> CharSet {
+    word_any_set().clone()
+}
+
+fn word_any_set() -> &'static CharSet {
     static SET: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
     SET.get_or_init(|| {
         word()
@@ -206,7 +210,11 @@ pub fn word_any() -> CharSet {
             .union(&rust_class(r"\p{L}"))
             .union(&rust_class(r"\p{N}"))
     })
-    .clone()
+}
+
+/// Whether `c` is a word character in some dialect (see [`word_any`]).
+pub fn is_word_in_any(c: char) -> bool {
+    word_any_set().contains(c as u32)
 }
 
 /// White space in every dialect: ECMA-262's but U+FEFF (not white space to Rust or Python).

@@ -179,9 +179,15 @@ fn step(s: &[char], node: &Ast, i: usize, st: &mut State, k: Cont<'_>) -> bool {
         Ast::Start => i == 0 && k(i, st),
         Ast::End => i == s.len() && k(i, st),
         Ast::WordBoundary(positive) => {
-            let before = i > 0 && class::is_word(s[i - 1]);
-            let after = i < s.len() && class::is_word(s[i]);
-            ((before != after) == *positive) && k(i, st)
+            // ECMA-262's word characters are ASCII; the Rust engines behind most validators
+            // (and Python's) count letters of every script. Where the two readings disagree
+            // (`丂<` is no boundary to one, a boundary to the other) neither `\b` nor `\B`
+            // matches, so only strings every engine accepts pass (a fuzzer finding).
+            let ascii =
+                (i > 0 && class::is_word(s[i - 1])) != (i < s.len() && class::is_word(s[i]));
+            let any = (i > 0 && class::is_word_in_any(s[i - 1]))
+                != (i < s.len() && class::is_word_in_any(s[i]));
+            ascii == any && (ascii == *positive) && k(i, st)
         }
         Ast::Look {
             node,

@@ -316,7 +316,7 @@ impl Validator {
             )));
         }
         if let Some(Value::String(f)) = map.get("format") {
-            if let Some(f) = format::Format::parse(f) {
+            if let Some(f) = format::Format::parse_in(f, draft) {
                 kws.push(Kw::Format(f));
             }
         }
