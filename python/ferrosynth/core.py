@@ -292,7 +292,7 @@ class DataGenerator:
             head = orjson.dumps(spec)
         except TypeError:
             limits.check_spec(spec)  # too deep, or contains itself: say where
-            # An integer beyond 64 bits: a bound is widened to a float, anything else refused
+            # An integer beyond 64 bits: a bound is narrowed into the range, anything else refused
             # where it is.
             spec = limits.widen_integers(spec)
             try:
